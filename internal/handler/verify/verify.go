@@ -1,0 +1,171 @@
+// Package verify proves that a person controls the email address of their
+// request. As a Step Functions task it emails a single-use link and leaves the
+// execution waiting; as an API it shows the link's confirm page and takes the
+// confirmation that resumes the execution. It also expires requests whose
+// wait ran out.
+package verify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/immagnify/immagnify/internal/apigateway"
+	"github.com/immagnify/immagnify/internal/privacy"
+	"github.com/immagnify/immagnify/internal/privacycenter"
+)
+
+// MaxBody is the largest confirmation body accepted, in bytes.
+const MaxBody = 4 << 10
+
+// Handler handles both the workflow's tasks and the API routes.
+type Handler struct {
+	Service *privacy.Service
+	Log     *slog.Logger
+}
+
+// Task is the payload the state machine sends.
+type Task struct {
+	Action    string `json:"action"`
+	RequestID string `json:"requestId"`
+	TaskToken string `json:"taskToken,omitempty"`
+}
+
+// Task actions.
+const (
+	ActionSend   = "send"
+	ActionExpire = "expire"
+)
+
+// Handle is the Lambda entry point. API Gateway events carry a routeKey;
+// anything else is a task from the state machine.
+func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (any, error) {
+	var probe struct {
+		RouteKey string `json:"routeKey"`
+	}
+	if err := json.Unmarshal(raw, &probe); err != nil {
+		return nil, fmt.Errorf("decoding event: %w", err)
+	}
+	if probe.RouteKey != "" {
+		var r apigateway.Request
+		if err := json.Unmarshal(raw, &r); err != nil {
+			return nil, fmt.Errorf("decoding API event: %w", err)
+		}
+		return apigateway.Serve(h.Log, h.route)(ctx, r)
+	}
+	var t Task
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return nil, fmt.Errorf("decoding task: %w", err)
+	}
+	return nil, h.task(ctx, t)
+}
+
+func (h *Handler) task(ctx context.Context, t Task) error {
+	switch t.Action {
+	case ActionSend:
+		if t.TaskToken == "" {
+			return errors.New("send task without a task token")
+		}
+		if err := h.Service.SendVerification(ctx, t.RequestID, t.TaskToken); err != nil {
+			return fmt.Errorf("request %s: %w", t.RequestID, err)
+		}
+		h.Log.InfoContext(ctx, "verification sent", "requestId", t.RequestID)
+		return nil
+	case ActionExpire:
+		if err := h.Service.Expire(ctx, t.RequestID); err != nil {
+			return fmt.Errorf("request %s: %w", t.RequestID, err)
+		}
+		h.Log.InfoContext(ctx, "verification wait ended", "requestId", t.RequestID)
+		return nil
+	}
+	return fmt.Errorf("unknown task action %q", t.Action)
+}
+
+func (h *Handler) route(ctx context.Context, r apigateway.Request) (apigateway.Response, error) {
+	switch r.RouteKey {
+	case "GET /privacy/verify":
+		return h.show(ctx, r)
+	case "POST /privacy/verify":
+		return h.confirm(ctx, r)
+	}
+	return apigateway.Response{}, apigateway.Errorf(404, "not_found", "no such route")
+}
+
+// show renders the confirm page. It changes nothing: mail scanners and link
+// previews open links, and only the button confirms.
+func (h *Handler) show(ctx context.Context, r apigateway.Request) (apigateway.Response, error) {
+	token := r.QueryStringParameters["token"]
+	state, req, err := h.Service.Inspect(ctx, token)
+	if err != nil {
+		return apigateway.Response{}, err
+	}
+	page := privacycenter.Verify{State: state, Request: req}
+	if state == privacy.TokenValid {
+		page.Token = token
+	}
+	return apigateway.HTML(200, privacycenter.VerifyPage(page)), nil
+}
+
+type confirmation struct {
+	Token string `json:"token"`
+}
+
+type confirmed struct {
+	RequestID string         `json:"requestId"`
+	Status    privacy.Status `json:"status"`
+}
+
+func (h *Handler) confirm(ctx context.Context, r apigateway.Request) (apigateway.Response, error) {
+	body, err := apigateway.Body(r, MaxBody)
+	if err != nil {
+		return apigateway.Response{}, err
+	}
+
+	// The token comes from the page's form, or as JSON from a program.
+	html := apigateway.MediaType(r) == "application/x-www-form-urlencoded"
+	var token string
+	if html {
+		v, err := apigateway.Form(body)
+		if err != nil {
+			return apigateway.Response{}, err
+		}
+		token = v.Get("token")
+	} else {
+		var c confirmation
+		if err := apigateway.DecodeJSON(body, &c); err != nil {
+			return apigateway.Response{}, err
+		}
+		token = c.Token
+	}
+
+	state, req, err := h.Service.Confirm(ctx, token)
+	if err != nil {
+		return apigateway.Response{}, err
+	}
+	h.Log.InfoContext(ctx, "confirmation", "requestId", req.ID, "state", state)
+	if html {
+		status := 200
+		if state != privacy.TokenValid {
+			status = stateError(state).Status
+		}
+		return apigateway.HTML(status, privacycenter.VerifyPage(privacycenter.Verify{
+			State: state, Confirmed: state == privacy.TokenValid, Request: req,
+		})), nil
+	}
+	if state != privacy.TokenValid {
+		return apigateway.Response{}, stateError(state)
+	}
+	return apigateway.JSON(200, confirmed{RequestID: req.ID, Status: req.Status}), nil
+}
+
+func stateError(s privacy.TokenState) *apigateway.Error {
+	switch s {
+	case privacy.TokenUsed:
+		return apigateway.Errorf(409, "token_used", "this link was used already")
+	case privacy.TokenExpired:
+		return apigateway.Errorf(410, "token_expired", "this link has expired")
+	}
+	return apigateway.Errorf(404, "token_not_found", "this link is not valid")
+}
