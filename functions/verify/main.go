@@ -1,0 +1,26 @@
+// Command verify is the identity verification Lambda: a Step Functions task
+// that emails a single-use link, and the API routes that confirm it.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/immagnify/immagnify/internal/config"
+	"github.com/immagnify/immagnify/internal/handler/verify"
+	"github.com/immagnify/immagnify/internal/resources"
+)
+
+func main() {
+	deps, err := config.Build(context.Background(), resources.FunctionVerify, os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "verify:", err)
+		os.Exit(1)
+	}
+	h := &verify.Handler{Service: deps.Service, Log: lambdacontext.NewLogger()}
+	lambda.Start(h.Handle)
+}

@@ -1,0 +1,90 @@
+package host
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambda/messages"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/immagnify/immagnify/internal/config"
+	"github.com/immagnify/immagnify/internal/handler/escalate"
+	"github.com/immagnify/immagnify/internal/handler/fulfil"
+	"github.com/immagnify/immagnify/internal/handler/intake"
+	"github.com/immagnify/immagnify/internal/handler/notify"
+	"github.com/immagnify/immagnify/internal/handler/verify"
+	"github.com/immagnify/immagnify/internal/id"
+	"github.com/immagnify/immagnify/internal/resources"
+)
+
+// build makes a function's handler exactly as its main does, with the
+// host's environment instead of the process's.
+func build(ctx context.Context, name string, getenv func(string) string, log *slog.Logger) (*config.Deps, lambda.Handler, error) {
+	d, err := config.Build(ctx, name, getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	log = log.With("function", name)
+	var h any
+	switch name {
+	case resources.FunctionIntake:
+		h = (&intake.Handler{Service: d.Service, Log: log}).Handle
+	case resources.FunctionVerify:
+		h = (&verify.Handler{Service: d.Service, Log: log}).Handle
+	case resources.FunctionFulfil:
+		h = (&fulfil.Handler{Service: d.Service, Log: log}).Handle
+	case resources.FunctionEscalate:
+		h = (&escalate.Handler{Service: d.Service, Open: d.Store, Log: log}).Handle
+	case resources.FunctionNotify:
+		h = (&notify.Handler{
+			Customers: d.Store, Mailer: d.Mailer, Fallback: d.Settings.PrivacyTeam, Log: log,
+		}).Handle
+	default:
+		return nil, nil, fmt.Errorf("the host does not know function %q", name)
+	}
+	return d, lambda.NewHandler(h), nil
+}
+
+// Functions invokes the hosted functions by name, as the Lambda service
+// would: with a Lambda context carrying a fresh request id and a deadline,
+// and with a panic turned into a function error.
+type Functions struct {
+	log      *slog.Logger
+	handlers map[string]lambda.Handler
+}
+
+// Invoke calls a function with a JSON payload.
+func (f *Functions) Invoke(ctx context.Context, function string, payload []byte) (out []byte, err error) {
+	h, ok := f.handlers[function]
+	if !ok {
+		return nil, &messages.InvokeResponse_Error{
+			Type: "ResourceNotFoundException", Message: "no function " + function,
+		}
+	}
+	timeout := 60 * time.Second
+	for _, fn := range resources.Functions() {
+		if fn.Name == function && fn.Timeout > 0 {
+			timeout = fn.Timeout
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
+		AwsRequestID:       id.New("inv"),
+		InvokedFunctionArn: FunctionARN(function),
+	})
+	defer func() {
+		if p := recover(); p != nil {
+			f.log.Error("function panicked", "function", function,
+				"stack", string(debug.Stack()))
+			out, err = nil, &messages.InvokeResponse_Error{
+				Type: "Runtime.Panic", Message: "the function panicked",
+			}
+		}
+	}()
+	return h.Invoke(ctx, payload)
+}
