@@ -161,7 +161,11 @@ func (x *execution) finish(status string, output any, serr *stateError) {
 		x.errName, x.cause = serr.name, serr.cause
 	}
 	x.e.settleTokensLocked(x)
-	x.log.Info("execution finished", "status", status, "error", x.errName)
+	if x.errName != "" {
+		x.log.Info("execution finished", "status", status, "error", x.errName)
+		return
+	}
+	x.log.Info("execution finished", "status", status)
 }
 
 // runState runs one state on its raw input. It returns the state's output
