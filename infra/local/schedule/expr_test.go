@@ -64,8 +64,10 @@ func TestParseInvalid(t *testing.T) {
 		{"rate without unit", "rate(5)", "needs a value and a unit"},
 		{"cron five fields", "cron(0 12 * * ?)", "needs 6 fields"},
 		{"cron seven fields", "cron(0 0 12 * * ? *)", "needs 6 fields"},
-		{"cron no question mark", "cron(0 12 * * * *)", "exactly one of day-of-month and day-of-week"},
-		{"cron two question marks", "cron(0 12 ? * ? *)", "exactly one of day-of-month and day-of-week"},
+		{"cron no question mark", "cron(0 12 * * * *)",
+			"exactly one of day-of-month and day-of-week"},
+		{"cron two question marks", "cron(0 12 ? * ? *)",
+			"exactly one of day-of-month and day-of-week"},
 		{"cron both days", "cron(0 12 1 * MON *)", "exactly one of day-of-month and day-of-week"},
 		{"cron minute 60", "cron(60 * * * ? *)", "60 is out of range for minutes (0-59)"},
 		{"cron hour 24", "cron(0 24 * * ? *)", "24 is out of range for hours (0-23)"},
@@ -76,23 +78,30 @@ func TestParseInvalid(t *testing.T) {
 		{"cron weekday 8", "cron(0 0 ? * 8 *)", "8 is out of range for day-of-week (1-7)"},
 		{"cron year 1969", "cron(0 0 1 1 ? 1969)", "1969 is out of range for year (1970-2199)"},
 		{"cron year 2200", "cron(0 0 1 1 ? 2200)", "2200 is out of range for year (1970-2199)"},
-		{"cron bad month name", "cron(0 0 1 JANUARY ? *)", `"JANUARY" is not a valid value for month`},
-		{"cron bad day name", "cron(0 0 ? * MONDAY *)", `"MONDAY" is not a valid value for day-of-week`},
+		{"cron bad month name", "cron(0 0 1 JANUARY ? *)",
+			`"JANUARY" is not a valid value for month`},
+		{"cron bad day name", "cron(0 0 ? * MONDAY *)",
+			`"MONDAY" is not a valid value for day-of-week`},
 		{"cron day name in month", "cron(0 0 1 MON ? *)", `"MON" is not a valid value for month`},
 		{"cron backwards range", "cron(0 0 ? * FRI-MON *)", "range FRI-MON runs backwards"},
-		{"cron zero increment", "cron(0/0 * * * ? *)", `increment "0" must be a whole number from 1 to 60`},
-		{"cron huge increment", "cron(0/61 * * * ? *)", `increment "61" must be a whole number from 1 to 60`},
+		{"cron zero increment", "cron(0/0 * * * ? *)",
+			`increment "0" must be a whole number from 1 to 60`},
+		{"cron huge increment", "cron(0/61 * * * ? *)",
+			`increment "61" must be a whole number from 1 to 60`},
 		{"cron empty list item", "cron(0,,5 * * * ? *)", "missing value"},
-		{"cron question mark in minutes", "cron(? * * * ? *)", "? is allowed only in day-of-month and day-of-week"},
+		{"cron question mark in minutes", "cron(? * * * ? *)",
+			"? is allowed only in day-of-month and day-of-week"},
 		{"cron L in minutes", "cron(L * * * ? *)", `"L" is not a valid value for minutes`},
 		{"cron W without day", "cron(0 0 W * ? *)", "W needs a single day before it"},
 		{"cron W in a list", "cron(0 0 1W,15W * ? *)", "W needs a single day before it"},
 		{"cron L in a list", "cron(0 0 1,L * ? *)", "L and W stand alone"},
 		{"cron L offset", "cron(0 0 L-2 * ? *)", "L and W stand alone"},
-		{"cron W in day-of-week", "cron(0 0 ? * 2W *)", `"2W" is not a valid value for day-of-week`},
+		{"cron W in day-of-week", "cron(0 0 ? * 2W *)",
+			`"2W" is not a valid value for day-of-week`},
 		{"cron hash twice", "cron(0 0 ? * 3#1,6#3 *)", "the number after # must be 1 to 5"},
 		{"cron hash six", "cron(0 0 ? * MON#6 *)", "the number after # must be 1 to 5"},
-		{"cron hash in day-of-month", "cron(0 0 1#1 * ? *)", `"1#1" is not a valid value for day-of-month`},
+		{"cron hash in day-of-month", "cron(0 0 1#1 * ? *)",
+			`"1#1" is not a valid value for day-of-month`},
 		{"cron L after a list", "cron(0 0 ? * 2,6L *)", "L stands alone or after a single day"},
 	}
 	for _, tt := range tests {
@@ -134,7 +143,11 @@ func TestCronNext(t *testing.T) {
 		{
 			name: "every 15 minutes", expr: "cron(0/15 * * * ? *)",
 			after: "2024-03-01T23:40:00Z",
-			want:  []string{"2024-03-01T23:45:00Z", "2024-03-02T00:00:00Z", "2024-03-02T00:15:00Z"},
+			want: []string{
+				"2024-03-01T23:45:00Z",
+				"2024-03-02T00:00:00Z",
+				"2024-03-02T00:15:00Z",
+			},
 		},
 		{
 			name: "star with increment", expr: "cron(*/20 8 * * ? *)",
@@ -149,7 +162,11 @@ func TestCronNext(t *testing.T) {
 		{
 			name: "range with increment", expr: "cron(0 9-17/4 * * ? *)",
 			after: "2024-03-01T13:00:00Z",
-			want:  []string{"2024-03-01T17:00:00Z", "2024-03-02T09:00:00Z", "2024-03-02T13:00:00Z"},
+			want: []string{
+				"2024-03-01T17:00:00Z",
+				"2024-03-02T09:00:00Z",
+				"2024-03-02T13:00:00Z",
+			},
 		},
 		{
 			name: "weekdays by name", expr: "cron(0 18 ? * MON-FRI *)",
@@ -164,7 +181,11 @@ func TestCronNext(t *testing.T) {
 		{
 			name: "weekday numbers, 1 is Sunday", expr: "cron(0 0 ? * 1,7 *)",
 			after: "2024-03-01T00:00:00Z",
-			want:  []string{"2024-03-02T00:00:00Z", "2024-03-03T00:00:00Z", "2024-03-09T00:00:00Z"},
+			want: []string{
+				"2024-03-02T00:00:00Z",
+				"2024-03-03T00:00:00Z",
+				"2024-03-09T00:00:00Z",
+			},
 		},
 		{
 			name: "first of the month", expr: "cron(0 12 1 * ? *)",
@@ -179,7 +200,11 @@ func TestCronNext(t *testing.T) {
 		{
 			name: "last day of the month", expr: "cron(0 0 L * ? *)",
 			after: "2024-01-31T00:00:00Z",
-			want:  []string{"2024-02-29T00:00:00Z", "2024-03-31T00:00:00Z", "2024-04-30T00:00:00Z"},
+			want: []string{
+				"2024-02-29T00:00:00Z",
+				"2024-03-31T00:00:00Z",
+				"2024-04-30T00:00:00Z",
+			},
 		},
 		{
 			name: "last day of February in a common year", expr: "cron(0 0 L 2 ? *)",
@@ -197,7 +222,12 @@ func TestCronNext(t *testing.T) {
 			name: "nearest weekday stays in the month", expr: "cron(0 9 1W * ? *)",
 			// 1 Jun 2024 is a Saturday, 1 Sep 2024 a Sunday.
 			after: "2024-05-31T00:00:00Z",
-			want:  []string{"2024-06-03T09:00:00Z", "2024-07-01T09:00:00Z", "2024-08-01T09:00:00Z", "2024-09-02T09:00:00Z"},
+			want: []string{
+				"2024-06-03T09:00:00Z",
+				"2024-07-01T09:00:00Z",
+				"2024-08-01T09:00:00Z",
+				"2024-09-02T09:00:00Z",
+			},
 		},
 		{
 			name: "nearest weekday to the 31st", expr: "cron(0 9 31W * ? *)",
@@ -223,7 +253,11 @@ func TestCronNext(t *testing.T) {
 		{
 			name: "fifth Monday skips months without one", expr: "cron(0 10 ? * MON#5 *)",
 			after: "2024-01-01T00:00:00Z",
-			want:  []string{"2024-01-29T10:00:00Z", "2024-04-29T10:00:00Z", "2024-07-29T10:00:00Z"},
+			want: []string{
+				"2024-01-29T10:00:00Z",
+				"2024-04-29T10:00:00Z",
+				"2024-07-29T10:00:00Z",
+			},
 		},
 		{
 			name: "a fixed year", expr: "cron(30 6 1 JAN ? 2030)",

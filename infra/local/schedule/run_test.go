@@ -48,7 +48,8 @@ func (r *recorder) got() []call {
 	return append([]call(nil), r.calls...)
 }
 
-var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+var uuidRE = regexp.MustCompile(
+	`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 func quietLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
@@ -86,7 +87,8 @@ func TestRun(t *testing.T) {
 				ctx, cancel := context.WithTimeout(t.Context(), tt.wait)
 				defer cancel()
 				inv := &recorder{}
-				if err := Run(ctx, s, "escalate-deadlines", "escalate", inv, quietLog()); err != nil {
+				err = Run(ctx, s, "escalate-deadlines", "escalate", inv, quietLog())
+				if err != nil {
 					t.Fatalf("Run() error = %v", err)
 				}
 
@@ -109,9 +111,11 @@ func TestRun(t *testing.T) {
 						t.Errorf("invocation %d: function = %q, want escalate", i, c.function)
 					}
 					if !uuidRE.MatchString(c.requestID) {
-						t.Errorf("invocation %d: lambda request id = %q, want a UUID", i, c.requestID)
+						t.Errorf("invocation %d: lambda request id = %q, want a UUID",
+							i, c.requestID)
 					}
-					if want := "arn:aws:lambda:us-east-1:000000000000:function:escalate"; c.arn != want {
+					want := "arn:aws:lambda:us-east-1:000000000000:function:escalate"
+					if c.arn != want {
 						t.Errorf("invocation %d: function ARN = %q, want %q", i, c.arn, want)
 					}
 				}

@@ -332,7 +332,8 @@ func TestStartWritesLog(t *testing.T) {
 	if err := p.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := out.String(), "Dynalite listening at: http://127.0.0.1:"; !strings.Contains(got, want) {
+	want := "Dynalite listening at: http://127.0.0.1:"
+	if got := out.String(); !strings.Contains(got, want) {
 		t.Errorf("log = %q, want it to contain %q", got, want)
 	}
 }

@@ -42,7 +42,8 @@ func TestStandIns(t *testing.T) {
 		}},
 		{"SQS", SQS, func(t *testing.T, endpoint string) {
 			c := sqs.NewFromConfig(AWSConfig(endpoint))
-			out, err := c.CreateQueue(t.Context(), &sqs.CreateQueueInput{QueueName: aws.String("q")})
+			out, err := c.CreateQueue(t.Context(),
+				&sqs.CreateQueueInput{QueueName: aws.String("q")})
 			if err != nil {
 				t.Fatalf("CreateQueue() error = %v", err)
 			}
