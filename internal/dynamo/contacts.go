@@ -25,7 +25,8 @@ func (s *Store) GetContact(ctx context.Context, id string) (contact.Contact, err
 	return s.decodeContact(item)
 }
 
-func (s *Store) decodeContact(item map[string]types.AttributeValue) (contact.Contact, error) {
+func (s *Store) decodeContact(
+	item map[string]types.AttributeValue) (contact.Contact, error) {
 	var c contact.Contact
 	if err := s.unmarshal(item, &c); err != nil {
 		return contact.Contact{}, fmt.Errorf("decoding contact: %w", err)
@@ -35,18 +36,21 @@ func (s *Store) decodeContact(item map[string]types.AttributeValue) (contact.Con
 }
 
 // ContactsByEmailKey returns the contacts whose normalised email is key.
-func (s *Store) ContactsByEmailKey(ctx context.Context, key string) ([]contact.Contact, error) {
+func (s *Store) ContactsByEmailKey(ctx context.Context,
+	key string) ([]contact.Contact, error) {
 	return s.contactsBy(ctx, resources.IndexContactsEmail, "emailKey", key)
 }
 
 // ContactsByPhoneKey returns the contacts whose normalised phone is key.
-func (s *Store) ContactsByPhoneKey(ctx context.Context, key string) ([]contact.Contact, error) {
+func (s *Store) ContactsByPhoneKey(ctx context.Context,
+	key string) ([]contact.Contact, error) {
 	return s.contactsBy(ctx, resources.IndexContactsPhone, "phoneKey", key)
 }
 
 // contactsBy reads every page of an index for one key, skipping expired
 // contacts.
-func (s *Store) contactsBy(ctx context.Context, index, attr, key string) ([]contact.Contact, error) {
+func (s *Store) contactsBy(ctx context.Context,
+	index, attr, key string) ([]contact.Contact, error) {
 	if key == "" {
 		return nil, nil // no contact is indexed under an empty key
 	}

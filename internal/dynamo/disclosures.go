@@ -54,7 +54,8 @@ func (s *Store) RecordDisclosures(ctx context.Context, ds []contact.Disclosure) 
 }
 
 // DisclosuresOf returns the live disclosures of a contact, oldest first.
-func (s *Store) DisclosuresOf(ctx context.Context, contactID string) ([]contact.Disclosure, error) {
+func (s *Store) DisclosuresOf(ctx context.Context,
+	contactID string) ([]contact.Disclosure, error) {
 	var ds []contact.Disclosure
 	err := s.query(ctx, &dynamodb.QueryInput{
 		TableName:                 s.table(resources.TableDisclosures),

@@ -373,13 +373,19 @@ func (s *Store) Events(ctx context.Context, id string) ([]privacy.Event, error) 
 	return events, nil
 }
 
-// OpenRequests returns requests that still need work (open or failed) due
-// before dueBefore, soonest first, at most limit of them (a zero dueBefore
-// means any due date). next is empty on the last page; otherwise it is the
-// cursor for the page after. A cursor that this method did not make is a
-// *privacy.InvalidError.
-func (s *Store) OpenRequests(ctx context.Context, dueBefore time.Time, limit int,
+// OpenRequests returns requests that still need work (open or failed),
+// soonest due first, at most limit of them. next is empty on the last page;
+// otherwise it is the cursor for the page after. A cursor that the Store did
+// not make is a *privacy.InvalidError.
+func (s *Store) OpenRequests(ctx context.Context, limit int,
 	cursor string) (rs []privacy.Request, next string, err error) {
+	return s.OpenRequestsDueBefore(ctx, time.Time{}, limit, cursor)
+}
+
+// OpenRequestsDueBefore is OpenRequests limited to the requests due before
+// dueBefore; a zero dueBefore means any due date.
+func (s *Store) OpenRequestsDueBefore(ctx context.Context, dueBefore time.Time,
+	limit int, cursor string) (rs []privacy.Request, next string, err error) {
 	in := &dynamodb.QueryInput{
 		TableName:                s.table(resources.TableRequests),
 		IndexName:                aws.String(resources.IndexOpenByDue),

@@ -348,7 +348,8 @@ func TestOpenRequests(t *testing.T) {
 				if pages > 10 {
 					t.Fatal("paging does not end")
 				}
-				rs, next, err := env.store.OpenRequests(ctx, tt.dueBefore, tt.limit, cursor)
+				rs, next, err := env.store.OpenRequestsDueBefore(ctx, tt.dueBefore,
+					tt.limit, cursor)
 				if err != nil {
 					t.Fatalf("OpenRequests: %v", err)
 				}
@@ -371,7 +372,7 @@ func TestOpenRequests(t *testing.T) {
 
 	t.Run("a forged cursor is invalid", func(t *testing.T) {
 		for _, c := range []string{"!!", "e30", "eyJwayI6IngifQ"} {
-			_, _, err := env.store.OpenRequests(ctx, time.Time{}, 1, c)
+			_, _, err := env.store.OpenRequests(ctx, 1, c)
 			var invalid *privacy.InvalidError
 			if !errors.As(err, &invalid) {
 				t.Errorf("cursor %q: got error %v, want *privacy.InvalidError", c, err)
@@ -396,7 +397,8 @@ func TestEvents(t *testing.T) {
 			t.Fatalf("AppendEvent: %v", err)
 		}
 	}
-	if err := env.store.AppendEvent(ctx, b.ID, privacy.Event{At: env.now, Kind: "x"}); err != nil {
+	err := env.store.AppendEvent(ctx, b.ID, privacy.Event{At: env.now, Kind: "x"})
+	if err != nil {
 		t.Fatalf("AppendEvent: %v", err)
 	}
 

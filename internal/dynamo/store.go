@@ -32,6 +32,7 @@ var (
 	_ privacy.Requests        = (*Store)(nil)
 	_ privacy.Tokens          = (*Store)(nil)
 	_ privacy.Exports         = (*Store)(nil)
+	_ privacy.OpenRequests    = (*Store)(nil)
 	_ contact.Store           = (*Store)(nil)
 	_ contact.SuppressionList = (*Store)(nil)
 	_ contact.DisclosureLog   = (*Store)(nil)
@@ -261,7 +262,8 @@ const batchWriteChunk = 25
 
 // batchWrite writes reqs to one table in chunks, retrying unprocessed items
 // with backoff. The requests must name distinct keys within a chunk.
-func (s *Store) batchWrite(ctx context.Context, table string, reqs []types.WriteRequest) error {
+func (s *Store) batchWrite(ctx context.Context, table string,
+	reqs []types.WriteRequest) error {
 	name := s.tables.Name(table)
 	for start := 0; start < len(reqs); start += batchWriteChunk {
 		end := min(start+batchWriteChunk, len(reqs))

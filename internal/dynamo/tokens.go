@@ -77,7 +77,8 @@ func (s *Store) UseToken(ctx context.Context, hash string, at time.Time) error {
 
 // getLive reads the item with partition key pk of a table without a sort
 // key, strongly consistent; it returns nil when there is none or it expired.
-func (s *Store) getLive(ctx context.Context, table, pk string) (map[string]types.AttributeValue, error) {
+func (s *Store) getLive(ctx context.Context,
+	table, pk string) (map[string]types.AttributeValue, error) {
 	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      s.table(table),
 		Key:            map[string]types.AttributeValue{"pk": str(pk)},
