@@ -87,7 +87,9 @@ type TaskError struct {
 	err  error
 }
 
-func (e *TaskError) Error() string { return "resuming task: Step Functions answered " + e.Code }
+func (e *TaskError) Error() string {
+	return "resuming task: Step Functions answered " + e.Code
+}
 
 // Unwrap returns privacy.ErrTaskGone when the task is gone, and the SDK's
 // error.
