@@ -232,6 +232,8 @@ func Wire(s Settings, c Clients) (*Deps, error) {
 	store := dynamo.New(c.DynamoDB, dynamo.Tables(s.Tables), dynamo.Options{
 		ContactRetention:    s.ContactRetention,
 		DisclosureRetention: s.DisclosureRetention,
+		// A request's audit trail outlives its longest possible life.
+		EventRetention: s.RecordRetention + 180*24*time.Hour,
 	})
 	d := &Deps{Settings: s, Store: store}
 	svc := &privacy.Service{

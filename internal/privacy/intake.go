@@ -136,7 +136,13 @@ func (s *Service) Submit(ctx context.Context, sub Submission, idemKey string) (R
 		return Request{}, fmt.Errorf("recording request: %w", err)
 	}
 	if stored.ID != r.ID {
-		return stored, nil // a retry of an earlier submission
+		// A retry of an earlier submission: finish what that one began.
+		if stored.Status == AwaitingVerification && !stored.WorkflowStarted {
+			if err := s.StartWorkflow(ctx, stored); err != nil {
+				return stored, fmt.Errorf("%w: %w", ErrWorkflowDeferred, err)
+			}
+		}
+		return stored, nil
 	}
 	if err := s.event(ctx, r.ID, "received", string(r.Type)); err != nil {
 		return Request{}, fmt.Errorf("recording receipt: %w", err)
