@@ -42,7 +42,7 @@ func (w *Workflow) Start(ctx context.Context, requestID string, input []byte) er
 	})
 	var exists *types.ExecutionAlreadyExists
 	if errors.As(err, &exists) {
-		slog.InfoContext(ctx, "workflow execution exists already", "requestId", requestID)
+		slog.InfoContext(ctx, "workflow execution exists already", "dsarId", requestID)
 		return nil
 	}
 	if err != nil {

@@ -53,7 +53,7 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (any, error) 
 	if err := h.Service.Fail(ctx, t.RequestID, t.Error); err != nil {
 		return nil, fmt.Errorf("failing request %s: %w", t.RequestID, err)
 	}
-	h.Log.WarnContext(ctx, "request failed and escalated", "requestId", t.RequestID,
+	h.Log.WarnContext(ctx, "request failed and escalated", "dsarId", t.RequestID,
 		"error", t.Error)
 	return nil, nil
 }

@@ -55,7 +55,7 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (any, error) 
 	if err != nil {
 		return nil, fmt.Errorf("fulfilling request %s: %w", t.RequestID, err)
 	}
-	h.Log.InfoContext(ctx, "request fulfilled", "requestId", t.RequestID, "outcome", o)
+	h.Log.InfoContext(ctx, "request fulfilled", "dsarId", t.RequestID, "outcome", o)
 	return Result{RequestID: t.RequestID, Outcome: o}, nil
 }
 
@@ -79,7 +79,7 @@ func (h *Handler) export(ctx context.Context, r apigateway.Request) (apigateway.
 	if err != nil {
 		return apigateway.Response{}, err
 	}
-	h.Log.InfoContext(ctx, "export downloaded", "exportId", e.ID, "requestId", e.RequestID)
+	h.Log.InfoContext(ctx, "export downloaded", "exportId", e.ID, "dsarId", e.RequestID)
 
 	switch apigateway.Accepts(r, "application/json", "text/csv", "text/html") {
 	case "text/csv":

@@ -97,12 +97,12 @@ func (h *Handler) submit(ctx context.Context, r apigateway.Request) (apigateway.
 	switch {
 	case errors.Is(err, privacy.ErrWorkflowDeferred):
 		h.Log.WarnContext(ctx, "workflow start deferred to the sweep",
-			"requestId", req.ID, "err", err)
+			"dsarId", req.ID, "err", err)
 	case err != nil:
 		return h.refuse(form, err, privacycenter.NewForm(sub.Type, sub.Email, sub.Name,
 			sub.Details, sub.Regime, ""))
 	}
-	h.Log.InfoContext(ctx, "request received", "requestId", req.ID, "type", req.Type,
+	h.Log.InfoContext(ctx, "request received", "dsarId", req.ID, "type", req.Type,
 		"regime", req.Regime)
 	if form {
 		return apigateway.HTML(http.StatusAccepted, privacycenter.AckPage(privacycenter.Ack{
@@ -213,7 +213,7 @@ func (h *Handler) cancel(ctx context.Context, r apigateway.Request) (apigateway.
 	if err != nil {
 		return h.pageError(r, err)
 	}
-	h.Log.InfoContext(ctx, "request cancelled", "requestId", req.ID)
+	h.Log.InfoContext(ctx, "request cancelled", "dsarId", req.ID)
 	if html {
 		return apigateway.HTML(200, privacycenter.StatusPage(privacycenter.Status{
 			Request: req, Message: "Your request is cancelled.",

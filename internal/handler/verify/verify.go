@@ -71,13 +71,13 @@ func (h *Handler) task(ctx context.Context, t Task) error {
 		if err := h.Service.SendVerification(ctx, t.RequestID, t.TaskToken); err != nil {
 			return fmt.Errorf("request %s: %w", t.RequestID, err)
 		}
-		h.Log.InfoContext(ctx, "verification sent", "requestId", t.RequestID)
+		h.Log.InfoContext(ctx, "verification sent", "dsarId", t.RequestID)
 		return nil
 	case ActionExpire:
 		if err := h.Service.Expire(ctx, t.RequestID); err != nil {
 			return fmt.Errorf("request %s: %w", t.RequestID, err)
 		}
-		h.Log.InfoContext(ctx, "verification wait ended", "requestId", t.RequestID)
+		h.Log.InfoContext(ctx, "verification wait ended", "dsarId", t.RequestID)
 		return nil
 	}
 	return fmt.Errorf("unknown task action %q", t.Action)
@@ -144,7 +144,7 @@ func (h *Handler) confirm(ctx context.Context, r apigateway.Request) (apigateway
 	if err != nil {
 		return apigateway.Response{}, err
 	}
-	h.Log.InfoContext(ctx, "confirmation", "requestId", req.ID, "state", state)
+	h.Log.InfoContext(ctx, "confirmation", "dsarId", req.ID, "state", state)
 	if html {
 		status := 200
 		if state != privacy.TokenValid {
