@@ -67,7 +67,7 @@ type Options struct {
 }
 
 // Server is an http.Handler that routes requests to functions as an API
-// Gateway HTTP API does.
+// Gateway HTTP API does. It is safe for concurrent use.
 type Server struct {
 	routes []*route // every route but $default
 	def    *route   // the $default route, if any
