@@ -1,0 +1,98 @@
+package host
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/immagnify/immagnify/infra/local/standin"
+	"github.com/immagnify/immagnify/internal/privacy"
+)
+
+// TestVerificationWaitExpires runs a stack of its own whose verification wait
+// is 2 minutes, each lasting 10 ms: the request expires, and the link then
+// says so.
+func TestVerificationWaitExpires(t *testing.T) {
+	if _, err := standin.NodeModules(); err != nil {
+		t.Skip(skipMsg)
+	}
+	s, err := Start(context.Background(), Options{
+		Logger: NewLogger(os.Stderr, slog.LevelWarn), NoSchedules: true,
+		Second: 10 * time.Millisecond, VerifyTimeout: 2 * time.Minute,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	saved := stack
+	stack = s
+	defer func() { stack = saved }()
+
+	address := "late@globex.example"
+	r := submit(t, "access", address, "Late Person")
+	v := waitMail(t, address, "Confirm your privacy request "+r.RequestID)
+	statusPath := link(t, v.Body.Text, "/privacy/requests/")
+	waitStatus(t, statusPath, "expired")
+
+	verifyPath := link(t, v.Body.Text, "/privacy/verify")
+	code, _, body := call(t, "GET", verifyPath, "", "", "Accept", "text/html")
+	if code != 200 || !strings.Contains(body, "expired") || strings.Contains(body, `id="confirm"`) {
+		t.Errorf("GET expired link = %d %s", code, body)
+	}
+	code, body = confirm(t, verifyPath)
+	if code != 410 || !strings.Contains(body, "token_expired") {
+		t.Errorf("confirm expired link = %d %s, want 410", code, body)
+	}
+	req, err := s.Deps["intake"].Store.GetRequest(context.Background(), r.RequestID)
+	if err != nil || req.Email != "" {
+		t.Errorf("expired request keeps its email: %+v %v", req, err)
+	}
+}
+
+// TestSweepStartsLostWorkflowsAndEscalates replays the schedule event: a
+// request recorded without a workflow gets one, and an overdue request is
+// reported to the privacy team.
+func TestSweepStartsLostWorkflowsAndEscalates(t *testing.T) {
+	s := needStack(t)
+	ctx := context.Background()
+	store := s.Deps["escalate"].Store
+	now := time.Now().UTC()
+	lost := privacy.Request{
+		ID: "req_" + strings.Repeat("l", 20) + now.Format("150405"), Type: privacy.Access,
+		Regime: privacy.GDPR, Status: privacy.AwaitingVerification,
+		Email: "lost@globex.example", Name: "Lost", ReceivedAt: now.Add(-5 * time.Minute),
+		DueAt: now.Add(20 * 24 * time.Hour),
+	}
+	overdue := lost
+	overdue.ID = "req_" + strings.Repeat("o", 20) + now.Format("150405")
+	overdue.Email, overdue.WorkflowStarted = "overdue@globex.example", true
+	overdue.ReceivedAt, overdue.DueAt = now.Add(-40*24*time.Hour), now.Add(-24*time.Hour)
+	for _, r := range []privacy.Request{lost, overdue} {
+		if _, err := store.CreateRequest(ctx, r, privacy.Idempotency{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	ev, err := os.ReadFile("../../../events/escalate/schedule.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.functions.Invoke(ctx, "escalate", ev); err != nil {
+		t.Fatalf("invoking escalate: %v", err)
+	}
+	waitMail(t, lost.Email, "Confirm your privacy request "+lost.ID)
+	got, err := store.GetRequest(ctx, lost.ID)
+	if err != nil || !got.WorkflowStarted {
+		t.Errorf("lost request after the sweep = %+v, %v; want its workflow started", got, err)
+	}
+	report := waitMail(t, s.Env["PRIVACY_TEAM_EMAIL"], "overdue")
+	if !strings.Contains(report.Body.Text, overdue.ID) {
+		t.Errorf("escalation does not list %s:\n%s", overdue.ID, report.Body.Text)
+	}
+	if strings.Contains(report.Body.Text, "@") {
+		t.Errorf("escalation carries an address:\n%s", report.Body.Text)
+	}
+}
