@@ -92,12 +92,16 @@ func FromSharedData(dir string, perCountry int, seed int64) ([]contact.Candidate
 		return nil, err
 	}
 
-	// Pair names country by country, in code order.
+	// Pair names country by country, in code order. A country listed with
+	// only one kind of name uses it for both (as in patronymic naming), so
+	// that every script of the lists appears.
 	var codes []string
-	for code := range forenames {
-		if _, ok := surnames[code]; ok && isRegion(code) &&
-			validNumber(examples[code], code) {
-			codes = append(codes, code)
+	for _, names := range []map[string][]listedName{forenames, surnames} {
+		for code := range names {
+			if isRegion(code) && validNumber(examples[code], code) &&
+				!slices.Contains(codes, code) {
+				codes = append(codes, code)
+			}
 		}
 	}
 	sort.Strings(codes)
@@ -105,9 +109,16 @@ func FromSharedData(dir string, perCountry int, seed int64) ([]contact.Candidate
 	emails := newEmailSet()
 	for _, code := range codes {
 		r := rand.New(rand.NewPCG(uint64(seed), stringHash(code)))
+		given, family := forenames[code], surnames[code]
+		if len(family) == 0 {
+			family = given
+		}
+		if len(given) == 0 {
+			given = family
+		}
 		p := sharedPeople{
-			code: code, forenames: forenames[code], surnames: surnames[code],
-			scripts: scriptsByUse(forenames[code], surnames[code]),
+			code: code, forenames: given, surnames: family,
+			scripts: scriptsByUse(given, family),
 		}
 		for i := range perCountry {
 			out = append(out, p.person(r, i, len(out)+1, employers, jobTitles,

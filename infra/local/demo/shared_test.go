@@ -82,15 +82,18 @@ func TestFromSharedData(t *testing.T) {
 		t.Fatalf("FromSharedData: %v", err)
 	}
 
-	// The countries in both lists, and the scripts of their names.
+	// The countries of the forename list, and the scripts of their names;
+	// a country without surnames takes a second forename as family name.
 	fore := namesByCountry(t, filepath.Join(dir, forenamesFile))
 	sur := namesByCountry(t, filepath.Join(dir, surnamesFile))
 	wantScripts := map[string]bool{}
 	wantCountries := map[string]int{}
-	for country, scripts := range fore {
-		if sur[country] == nil {
-			continue
+	for country, scripts := range sur {
+		if fore[country] == nil {
+			fore[country] = scripts
 		}
+	}
+	for country, scripts := range fore {
 		wantCountries[country] = perCountry
 		for s := range scripts {
 			wantScripts[s] = true
