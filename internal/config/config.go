@@ -7,7 +7,6 @@ package config
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -124,8 +123,12 @@ func Load(getenv func(string) string, fn string) (Settings, error) {
 	s.DisclosureRetention = duration(getenv, EnvDisclosureRetention,
 		DefaultDisclosureRetention, &errs)
 	s.RecordRetention = duration(getenv, EnvRecordRetention, DefaultRecordRetention, &errs)
-	if err := errors.Join(errs...); err != nil {
-		return Settings{}, fmt.Errorf("settings of %s: %w", fn, err)
+	if len(errs) > 0 {
+		msgs := make([]string, len(errs))
+		for i, e := range errs {
+			msgs[i] = e.Error()
+		}
+		return Settings{}, fmt.Errorf("settings of %s: %s", fn, strings.Join(msgs, "; "))
 	}
 	return s, nil
 }
