@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/immagnify/immagnify/internal/privacy"
 	"github.com/immagnify/immagnify/internal/resources"
@@ -54,4 +56,34 @@ func (s *Store) GetExport(ctx context.Context, id string) (privacy.Export, error
 	}
 	e.ExpiresAt, _ = expiresAt(item)
 	return e, nil
+}
+
+// DeleteExportsOf deletes every export about the person whose keyed email
+// hash is subjectHash, expired or not: an erasure leaves no copy behind.
+func (s *Store) DeleteExportsOf(ctx context.Context, subjectHash string) error {
+	var batch []types.WriteRequest
+	err := s.query(ctx, &dynamodb.QueryInput{
+		TableName:                 s.table(resources.TableExports),
+		IndexName:                 aws.String(resources.IndexExportsByWho),
+		KeyConditionExpression:    aws.String("subjectHash = :h"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":h": str(subjectHash)},
+		ProjectionExpression:      aws.String("pk"),
+	}, func(item map[string]types.AttributeValue) error {
+		batch = append(batch, types.WriteRequest{DeleteRequest: &types.DeleteRequest{
+			Key: map[string]types.AttributeValue{"pk": item["pk"]},
+		}})
+		if len(batch) == batchWriteChunk {
+			err := s.batchWrite(ctx, resources.TableExports, batch)
+			batch = batch[:0]
+			return err
+		}
+		return nil
+	})
+	if err == nil {
+		err = s.batchWrite(ctx, resources.TableExports, batch)
+	}
+	if err != nil {
+		return fmt.Errorf("deleting exports: %w", err)
+	}
+	return nil
 }

@@ -120,3 +120,38 @@ func TestItemSizeMatchesDynamoDB(t *testing.T) {
 		}
 	}
 }
+
+func TestDeleteExportsOf(t *testing.T) {
+	env := newEnv(t, Options{})
+	ctx := context.Background()
+	mine, theirs := id.Hash("mine"), id.Hash("theirs")
+	var ids []string
+	for i := 0; i < 30; i++ { // more than one batch of deletes
+		e := newExport(env.now, "CTO")
+		e.SubjectHash = mine
+		if err := env.store.PutExport(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, e.ID)
+	}
+	other := newExport(env.now, "CFO")
+	other.SubjectHash = theirs
+	if err := env.store.PutExport(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := env.store.DeleteExportsOf(ctx, mine); err != nil {
+		t.Fatalf("DeleteExportsOf() = %v", err)
+	}
+	for _, id := range ids {
+		if _, err := env.store.GetExport(ctx, id); !errors.Is(err, privacy.ErrNotFound) {
+			t.Errorf("GetExport(%s) after delete = %v, want ErrNotFound", id, err)
+		}
+	}
+	if _, err := env.store.GetExport(ctx, other.ID); err != nil {
+		t.Errorf("another person's export is gone: %v", err)
+	}
+	if err := env.store.DeleteExportsOf(ctx, mine); err != nil {
+		t.Errorf("deleting again = %v, want nil", err)
+	}
+}

@@ -194,7 +194,11 @@ func (s *Service) fulfilErasure(ctx context.Context, r Request, reason contact.S
 		return OutcomeNone, fmt.Errorf("writing suppression: %w", err)
 	}
 
-	// Tell the recipients, then delete what each contact left behind.
+	// Delete earlier exports, then tell the recipients and delete what each
+	// contact left behind.
+	if err := s.Exports.DeleteExportsOf(ctx, s.Hasher.Hash(matchkey.KindEmail, key)); err != nil {
+		return OutcomeNone, fmt.Errorf("deleting exports: %w", err)
+	}
 	for _, cid := range plan {
 		if err := s.eraseContact(ctx, r, cid, reason); err != nil {
 			return OutcomeNone, err

@@ -51,6 +51,8 @@ type Tokens interface {
 type Exports interface {
 	PutExport(ctx context.Context, e Export) error
 	GetExport(ctx context.Context, id string) (Export, error)
+	// DeleteExportsOf deletes every export whose SubjectHash is given.
+	DeleteExportsOf(ctx context.Context, subjectHash string) error
 }
 
 // Workflow starts and resumes executions of the request state machine.

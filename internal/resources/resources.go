@@ -22,6 +22,7 @@ const (
 	IndexOpenByDue     = "open-by-due"
 	IndexContactsEmail = "by-email"
 	IndexContactsPhone = "by-phone"
+	IndexExportsByWho  = "by-subject"
 )
 
 // Queue names.
@@ -165,7 +166,11 @@ func Tables() []Table {
 			Name: TableDisclosures, PartitionKey: str("pk"), SortKey: sk("sk"),
 			TTL: true, Retain: true,
 		},
-		{Name: TableExports, PartitionKey: str("pk"), TTL: true},
+		{
+			Name: TableExports, PartitionKey: str("pk"),
+			Indexes: []Index{{Name: IndexExportsByWho, PartitionKey: str("subjectHash")}},
+			TTL:     true,
+		},
 		{Name: TableCustomers, PartitionKey: str("pk"), Retain: true},
 	}
 }

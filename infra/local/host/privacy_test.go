@@ -247,12 +247,19 @@ func TestErasureRemovesAndSuppresses(t *testing.T) {
 		t.Fatalf("seeded disclosures = %d, %v; want some", len(ds), err)
 	}
 
+	// An earlier access request left an export behind.
+	_, access := accessFlow(t, p.Email, "Jürgen Müller")
+	exportPath := link(t, access.Body.Text, "/privacy/exports/")
+	if code, _, _ := call(t, "GET", exportPath, "", ""); code != 200 {
+		t.Fatalf("GET export before erasure = %d", code)
+	}
+
 	r := submit(t, "erasure", p.Email, "Jürgen Müller")
 	v := waitMail(t, p.Email, "Confirm your privacy request "+r.RequestID)
 	if code, body := confirm(t, link(t, v.Body.Text, "/privacy/verify")); code != 200 {
 		t.Fatalf("confirm = %d %s", code, body)
 	}
-	result := waitMail(t, p.Email, "is complete")
+	result := waitMail(t, p.Email, "Your privacy request "+r.RequestID+" is complete")
 	if !strings.Contains(result.Body.Text, "erased every record") {
 		t.Errorf("result = %q", result.Body.Text)
 	}
@@ -266,6 +273,9 @@ func TestErasureRemovesAndSuppresses(t *testing.T) {
 	}
 	if ds, _ := store.DisclosuresOf(ctx, before[0].ID); len(ds) != 0 {
 		t.Errorf("disclosures after erasure = %d, want 0", len(ds))
+	}
+	if code, _, _ := call(t, "GET", exportPath, "", ""); code != 404 {
+		t.Errorf("GET export after erasure = %d, want 404", code)
 	}
 	req, err := store.GetRequest(ctx, r.RequestID)
 	if err != nil || req.Email != "" || req.Name != "" {
