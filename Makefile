@@ -14,6 +14,7 @@ ADMIN_KEY ?=
 SEED      ?=
 FILE      ?=
 SOURCE    ?= public-web
+API_PORT  ?= 8080
 
 .PHONY: all deps run seed test bench build lint clean
 
@@ -29,13 +30,13 @@ $(STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 
 # run starts the whole system on 127.0.0.1 with demo data; Ctrl-C stops it.
 run: deps
-	$(GO) run ./infra/local run -api-key '$(API_KEY)' -api-key-2 '$(API_KEY_2)' \
+	$(GO) run ./infra/local run -api-port $(API_PORT) -api-key '$(API_KEY)' -api-key-2 '$(API_KEY_2)' \
 		-admin-key '$(ADMIN_KEY)' -seed '$(SEED)'
 
 # seed loads FILE (CSV) into a running stack, as source kind SOURCE.
 seed:
 	@test -n "$(FILE)" || (echo "usage: make seed FILE=contacts.csv [SOURCE=partner]" && exit 2)
-	$(GO) run ./infra/local seed -file '$(FILE)' -source '$(SOURCE)'
+	$(GO) run ./infra/local seed -file '$(FILE)' -source '$(SOURCE)' -api-port $(API_PORT)
 
 # test runs every test; tests start their own stand-ins on free ports.
 test: deps

@@ -23,9 +23,11 @@ import (
 	"github.com/immagnify/immagnify/internal/contact"
 )
 
-// stateFile tells make seed where the running stack is; it holds keys, so it
-// is the owner's alone and removed at exit.
-var stateFile = filepath.Join(os.TempDir(), "immagnify-local-stack.json")
+// stateFile tells make seed where the stack serving the API on port is; it
+// holds keys, so it is the owner's alone and removed at exit.
+func stateFile(port int) string {
+	return filepath.Join(os.TempDir(), fmt.Sprintf("immagnify-local-stack-%d.json", port))
+}
 
 func main() {
 	if len(os.Args) < 2 {
@@ -94,10 +96,11 @@ func run(args []string) error {
 		return err
 	}
 	defer stack.Close()
-	if err := stack.WriteState(stateFile); err != nil {
-		return fmt.Errorf("writing %s: %w", stateFile, err)
+	state := stateFile(*apiPort)
+	if err := stack.WriteState(state); err != nil {
+		return fmt.Errorf("writing %s: %w", state, err)
 	}
-	defer os.Remove(stateFile)
+	defer os.Remove(state)
 
 	sum, err := stack.Seed(ctx, cs)
 	if err != nil {
@@ -144,6 +147,7 @@ func seed(args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ExitOnError)
 	file := fs.String("file", "", "CSV of contacts")
 	source := fs.String("source", "public-web", "source kind: public-web, partner or community")
+	apiPort := fs.Int("api-port", 8080, "API port of the running stack to load into")
 	_ = fs.Parse(args)
 	if *file == "" {
 		return errors.New("seed needs -file")
@@ -151,7 +155,7 @@ func seed(args []string) error {
 	if _, err := contact.ParseSourceKind(*source); err != nil {
 		return err
 	}
-	env, err := host.ReadState(stateFile)
+	env, err := host.ReadState(stateFile(*apiPort))
 	if err != nil {
 		return err
 	}

@@ -81,16 +81,16 @@ const (
 )
 
 // Start brings the stack up; Close stops everything it started.
-func Start(ctx context.Context, o Options) (s *Stack, err error) {
+func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	log := o.Logger
 	if log == nil {
 		log = slog.Default()
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
-	s = &Stack{log: log, cancel: cancel, Deps: map[string]*config.Deps{}}
+	s := &Stack{log: log, cancel: cancel, Deps: map[string]*config.Deps{}}
 	defer func() {
 		if err != nil {
-			s.Close()
+			s.Close() // stop whatever started before the failure
 		}
 	}()
 
