@@ -161,6 +161,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict means the item changed or was used by someone else first.
 	ErrConflict = errors.New("conflict")
+	// ErrClosed means the request was closed (cancelled, for one) before a
+	// step of its workflow ran; the workflow ends without error.
+	ErrClosed = errors.New("request closed")
 	// ErrIdempotencyMismatch means an Idempotency-Key was reused for a
 	// different request.
 	ErrIdempotencyMismatch = errors.New("idempotency key reused")

@@ -19,7 +19,7 @@ func (s *Service) SendVerification(ctx context.Context, requestID, taskToken str
 		return fmt.Errorf("reading request: %w", err)
 	}
 	if r.Status != AwaitingVerification {
-		return fmt.Errorf("request is %s: %w", r.Status, ErrConflict)
+		return fmt.Errorf("request is %s: %w", r.Status, ErrClosed)
 	}
 
 	// Store the hash first: a link must never arrive before it works.

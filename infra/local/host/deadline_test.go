@@ -3,12 +3,17 @@ package host
 import (
 	"context"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
 	"github.com/immagnify/immagnify/infra/local/standin"
+	"github.com/immagnify/immagnify/internal/config"
 	"github.com/immagnify/immagnify/internal/privacy"
 )
 
@@ -94,5 +99,77 @@ func TestSweepStartsLostWorkflowsAndEscalates(t *testing.T) {
 	}
 	if strings.Contains(report.Body.Text, "@") {
 		t.Errorf("escalation carries an address:\n%s", report.Body.Text)
+	}
+}
+
+// TestCancel cancels a request from its status page: the link then no
+// longer confirms, and a workflow that starts after the cancellation ends
+// without sending anything.
+func TestCancel(t *testing.T) {
+	s := needStack(t)
+	ctx := context.Background()
+	address := "cancel." + time.Now().Format("150405.000000") + "@globex.example"
+	r := submit(t, "erasure", address, "Changed Mind")
+	v := waitMail(t, address, "Confirm your privacy request "+r.RequestID)
+	statusPath := link(t, v.Body.Text, "/privacy/requests/")
+	u, _ := url.Parse(statusPath)
+
+	code, _, body := call(t, "POST", u.Path+"/cancel", "application/x-www-form-urlencoded",
+		"token="+u.Query().Get("token"), "Accept", "text/html")
+	if code != 200 || !strings.Contains(body, "cancelled") {
+		t.Fatalf("cancel = %d %s", code, body)
+	}
+	if got := status(t, statusPath); got != "cancelled" {
+		t.Errorf("status after cancel = %q", got)
+	}
+	code, body = confirm(t, link(t, v.Body.Text, "/privacy/verify"))
+	if code != 410 {
+		t.Errorf("confirm after cancel = %d %s, want 410", code, body)
+	}
+	code, _, _ = call(t, "POST", u.Path+"/cancel", "application/json",
+		`{"token":"`+u.Query().Get("token")+`"}`)
+	if code != 409 {
+		t.Errorf("second cancel = %d, want 409", code)
+	}
+	code, _, _ = call(t, "POST", u.Path+"/cancel", "application/json", `{"token":"wrong"}`)
+	if code != 404 {
+		t.Errorf("cancel with a wrong token = %d, want 404", code)
+	}
+
+	// A workflow started for a request already closed ends quietly.
+	store := s.Deps["intake"].Store
+	closed := privacy.Request{
+		ID:   "req_" + strings.Repeat("c", 20) + time.Now().Format("150405"),
+		Type: privacy.Access, Regime: privacy.GDPR, Status: privacy.Cancelled,
+		Email: "closed@globex.example", Name: "Closed",
+		ReceivedAt: time.Now().UTC(), DueAt: time.Now().UTC().Add(time.Hour),
+	}
+	if _, err := store.CreateRequest(ctx, closed, privacy.Idempotency{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Deps["intake"].Service.StartWorkflow(ctx, closed); err != nil {
+		t.Fatal(err)
+	}
+	clients, err := config.NewClients(ctx, lookup(s.Env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := "arn:aws:states:us-east-1:000000000000:execution:dsar:" + closed.ID
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		out, err := clients.SFN.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &arn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Status == sfntypes.ExecutionStatusSucceeded {
+			break
+		}
+		if out.Status != sfntypes.ExecutionStatusRunning || time.Now().After(deadline) {
+			t.Fatalf("execution of a closed request is %s, want SUCCEEDED", out.Status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := len(inbox(t, closed.Email)); n != 0 {
+		t.Errorf("a closed request got %d emails", n)
 	}
 }

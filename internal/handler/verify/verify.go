@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/aws/aws-lambda-go/lambda/messages"
+
 	"github.com/immagnify/immagnify/internal/apigateway"
 	"github.com/immagnify/immagnify/internal/privacy"
 	"github.com/immagnify/immagnify/internal/privacycenter"
@@ -32,6 +34,10 @@ type Task struct {
 	RequestID string `json:"requestId"`
 	TaskToken string `json:"taskToken,omitempty"`
 }
+
+// ErrorRequestClosed is the error name the state machine catches when a
+// request was closed before its verification email went out.
+const ErrorRequestClosed = "RequestClosed"
 
 // Task actions.
 const (
@@ -68,7 +74,13 @@ func (h *Handler) task(ctx context.Context, t Task) error {
 		if t.TaskToken == "" {
 			return errors.New("send task without a task token")
 		}
-		if err := h.Service.SendVerification(ctx, t.RequestID, t.TaskToken); err != nil {
+		err := h.Service.SendVerification(ctx, t.RequestID, t.TaskToken)
+		if errors.Is(err, privacy.ErrClosed) {
+			// A typed error the state machine catches to end quietly.
+			h.Log.InfoContext(ctx, "request closed before verification", "dsarId", t.RequestID)
+			return &messages.InvokeResponse_Error{Type: ErrorRequestClosed, Message: err.Error()}
+		}
+		if err != nil {
 			return fmt.Errorf("request %s: %w", t.RequestID, err)
 		}
 		h.Log.InfoContext(ctx, "verification sent", "dsarId", t.RequestID)
