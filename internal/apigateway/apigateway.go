@@ -189,3 +189,23 @@ func markValue(stack []*jsonFrame) {
 		stack[n-1].wantKey = true
 	}
 }
+
+// FromEvent reads an event that may come from API Gateway or from elsewhere
+// (a Step Functions task, say). It reports whether it is an API event, which
+// always has a routeKey, and decodes it when it is.
+func FromEvent(raw []byte) (Request, bool, error) {
+	var probe struct {
+		RouteKey string `json:"routeKey"`
+	}
+	if err := json.Unmarshal(raw, &probe); err != nil {
+		return Request{}, false, fmt.Errorf("decoding event: %w", err)
+	}
+	if probe.RouteKey == "" {
+		return Request{}, false, nil
+	}
+	var r Request
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return Request{}, false, fmt.Errorf("decoding API event: %w", err)
+	}
+	return r, true, nil
+}

@@ -34,19 +34,14 @@ type Result struct {
 // Handle is the Lambda entry point. API Gateway events carry a routeKey;
 // anything else is a task from the state machine.
 func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (any, error) {
-	var probe struct {
-		RouteKey string `json:"routeKey"`
+	r, api, err := apigateway.FromEvent(raw)
+	if err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal(raw, &probe); err != nil {
-		return nil, fmt.Errorf("decoding event: %w", err)
-	}
-	if probe.RouteKey != "" {
-		var r apigateway.Request
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return nil, fmt.Errorf("decoding API event: %w", err)
-		}
+	if api {
 		return apigateway.Serve(h.Log, h.export)(ctx, r)
 	}
+
 	var t Task
 	if err := json.Unmarshal(raw, &t); err != nil || t.RequestID == "" {
 		return nil, errors.New("task needs a requestId")
