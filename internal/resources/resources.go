@@ -4,7 +4,10 @@
 // table or queue is named and shaped in one place only.
 package resources
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Table names, as the functions see them through their settings.
 const (
@@ -93,7 +96,10 @@ type Queue struct {
 // DLQName is the name of q's dead-letter queue.
 func (q Queue) DLQName() string { return q.Name + "-dlq" }
 
-// Route is one API Gateway HTTP API route.
+// DefaultRoute is the path of the catch-all route of the HTTP API.
+const DefaultRoute = "$default"
+
+// Route is one API Gateway HTTP API route; the DefaultRoute has no method.
 type Route struct {
 	Method string
 	Path   string
@@ -197,6 +203,8 @@ func Functions() []Function {
 				{Method: "POST", Path: "/privacy/requests"},
 				{Method: "GET", Path: "/privacy/requests/{id}"},
 				{Method: "POST", Path: "/privacy/requests/{id}/cancel"},
+				// Every other path and method gets the platform's error body.
+				{Path: DefaultRoute},
 			},
 			Tables:         []string{TableRequests},
 			StartsWorkflow: true,
@@ -282,4 +290,37 @@ func envName(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// Allowed returns the methods of the routes whose path template matches
+// path, such as "/privacy/requests/{id}" for "/privacy/requests/req_1".
+func Allowed(path string) []string {
+	var out []string
+	for _, f := range Functions() {
+		for _, r := range f.Routes {
+			if r.Path != DefaultRoute && matches(r.Path, path) {
+				out = append(out, r.Method)
+			}
+		}
+	}
+	return out
+}
+
+func matches(template, path string) bool {
+	ts, ps := strings.Split(template, "/"), strings.Split(path, "/")
+	if len(ts) != len(ps) {
+		return false
+	}
+	for i, t := range ts {
+		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
+			if ps[i] == "" {
+				return false
+			}
+			continue
+		}
+		if t != ps[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -3,9 +3,12 @@
 package ses
 
 import (
+	"strings"
+
 	"context"
 	"errors"
 	"fmt"
+	"golang.org/x/net/idna"
 	"log/slog"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -43,9 +46,13 @@ func (ml *Mailer) Send(ctx context.Context, m privacy.Message) error {
 	case m.Subject == "":
 		return errors.New("sending email: no subject")
 	}
+	to, err := ASCIIAddress(m.To)
+	if err != nil {
+		return err
+	}
 	out, err := ml.client.SendEmail(ctx, &awsses.SendEmailInput{
 		Source:      aws.String(ml.from),
-		Destination: &types.Destination{ToAddresses: []string{m.To}},
+		Destination: &types.Destination{ToAddresses: []string{to}},
 		Message: &types.Message{
 			Subject: &types.Content{Data: aws.String(m.Subject), Charset: aws.String(charset)},
 			Body: &types.Body{
@@ -81,4 +88,25 @@ func redact(err error) error {
 		return &SendError{Code: api.ErrorCode(), err: err}
 	}
 	return fmt.Errorf("sending email: %w", err)
+}
+
+// ASCIIAddress writes an address the way SES accepts it: 7-bit ASCII, with an
+// internationalised domain in punycode. A local part that is not ASCII
+// cannot be sent through SES and is an error, which never repeats the address.
+func ASCIIAddress(addr string) (string, error) {
+	at := strings.LastIndexByte(addr, '@')
+	if at <= 0 || at == len(addr)-1 {
+		return "", errors.New("sending email: the recipient is not an address")
+	}
+	local, domain := addr[:at], addr[at+1:]
+	for i := 0; i < len(local); i++ {
+		if local[i] >= 0x80 || local[i] < 0x21 {
+			return "", errors.New("sending email: SES takes ASCII local parts only")
+		}
+	}
+	d, err := idna.Lookup.ToASCII(domain)
+	if err != nil {
+		return "", errors.New("sending email: the recipient's domain is not valid")
+	}
+	return local + "@" + d, nil
 }

@@ -122,3 +122,31 @@ func TestSendErrorLeavesOutTheAddress(t *testing.T) {
 		t.Errorf("error text %q names the address", err.Error())
 	}
 }
+
+func TestASCIIAddress(t *testing.T) {
+	tests := []struct {
+		in, want string
+		wantErr  bool
+	}{
+		{"zoe@northwind.example", "zoe@northwind.example", false},
+		{"a@bücher.example", "a@xn--bcher-kva.example", false},
+		{"a@ｂ.example", "a@b.example", false},
+		{"A.B+tag@Example.COM", "A.B+tag@example.com", false},
+		{"zoë@example.com", "", true},
+		{"a b@example.com", "", true},
+		{"no-at-sign", "", true},
+		{"a@", "", true},
+		{"a@bad_domain!.example", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ASCIIAddress(tt.in)
+			if (err != nil) != tt.wantErr || got != tt.want {
+				t.Fatalf("ASCIIAddress(%q) = %q, %v; want %q (error %v)", tt.in, got, err, tt.want, tt.wantErr)
+			}
+			if err != nil && strings.Contains(err.Error(), tt.in) {
+				t.Errorf("error %q repeats the address", err)
+			}
+		})
+	}
+}

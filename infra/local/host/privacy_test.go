@@ -428,3 +428,30 @@ func TestIdempotencyKey(t *testing.T) {
 		t.Errorf("reused key = %d %s, want 409", c3, r3)
 	}
 }
+
+func TestUnknownRoutesAndMethods(t *testing.T) {
+	tests := []struct {
+		name, method, path  string
+		wantStatus          int
+		wantCode, wantAllow string
+	}{
+		{"unknown path", "GET", "/privacy/nope", 404, "not_found", ""},
+		{"root", "GET", "/", 404, "not_found", ""},
+		{"wrong method", "DELETE", "/privacy/requests", 405, "method_not_allowed", "POST"},
+		{"wrong method on a template", "PUT", "/privacy/requests/req_x", 405, "method_not_allowed", "GET"},
+		{"both methods listed", "DELETE", "/privacy/verify", 405, "method_not_allowed", "GET, POST"},
+		{"traversal", "GET", "/privacy/requests/..%2F..%2Fetc", 404, "not_found", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, hdr, body := call(t, tt.method, tt.path, "", "")
+			if code != tt.wantStatus || !strings.Contains(body, `"code":"`+tt.wantCode+`"`) {
+				t.Fatalf("%s %s = %d %s, want %d %s", tt.method, tt.path, code, body,
+					tt.wantStatus, tt.wantCode)
+			}
+			if got := hdr.Get("Allow"); got != tt.wantAllow {
+				t.Errorf("Allow = %q, want %q", got, tt.wantAllow)
+			}
+		})
+	}
+}

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/immagnify/immagnify/internal/apigateway"
 	"github.com/immagnify/immagnify/internal/privacy"
 	"github.com/immagnify/immagnify/internal/privacycenter"
+	"github.com/immagnify/immagnify/internal/resources"
 )
 
 // MaxBody is the largest request body accepted, in bytes.
@@ -40,7 +42,20 @@ func (h *Handler) route(ctx context.Context, r apigateway.Request) (apigateway.R
 	case "POST /privacy/requests/{id}/cancel":
 		return h.cancel(ctx, r)
 	}
-	return apigateway.Response{}, apigateway.Errorf(404, "not_found", "no such route")
+	return notFound(r)
+}
+
+// notFound answers the catch-all route: 405 with Allow for a known path
+// asked with another method, 404 for anything else.
+func notFound(r apigateway.Request) (apigateway.Response, error) {
+	allowed := resources.Allowed(r.RawPath)
+	if len(allowed) == 0 {
+		return apigateway.Response{}, apigateway.Errorf(404, "not_found", "no such route")
+	}
+	resp := apigateway.ErrorResponse(apigateway.Errorf(405, "method_not_allowed",
+		"this path takes %s", strings.Join(allowed, ", ")))
+	resp.Headers["allow"] = strings.Join(allowed, ", ")
+	return resp, nil
 }
 
 // submission is the JSON body of POST /privacy/requests.
