@@ -23,10 +23,19 @@ import (
 	"github.com/immagnify/immagnify/internal/contact"
 )
 
-// stateFile tells make seed where the stack serving the API on port is; it
-// holds keys, so it is the owner's alone and removed at exit.
-func stateFile(port int) string {
-	return filepath.Join(os.TempDir(), fmt.Sprintf("immagnify-local-stack-%d.json", port))
+// stateFile tells make seed where the stack serving the API on port is. It
+// holds the stack's keys, so it lives in a folder of the user's own (the
+// user's cache folder, mode 0700) and is removed when the stack stops.
+func stateFile(port int) (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("finding a folder for the stack's state: %w", err)
+	}
+	dir = filepath.Join(dir, "immagnify")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("making %s: %w", dir, err)
+	}
+	return filepath.Join(dir, fmt.Sprintf("local-stack-%d.json", port)), nil
 }
 
 func main() {
@@ -96,7 +105,10 @@ func run(args []string) error {
 		return err
 	}
 	defer stack.Close()
-	state := stateFile(*apiPort)
+	state, err := stateFile(*apiPort)
+	if err != nil {
+		return err
+	}
 	if err := stack.WriteState(state); err != nil {
 		return fmt.Errorf("writing %s: %w", state, err)
 	}
@@ -155,7 +167,11 @@ func seed(args []string) error {
 	if _, err := contact.ParseSourceKind(*source); err != nil {
 		return err
 	}
-	env, err := host.ReadState(stateFile(*apiPort))
+	state, err := stateFile(*apiPort)
+	if err != nil {
+		return err
+	}
+	env, err := host.ReadState(state)
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,16 @@ func (s *Service) fulfilAccess(ctx context.Context, r Request) (Outcome, error) 
 		return OutcomeNone, err
 	}
 	if len(cs) == 0 {
-		return s.finish(ctx, r, OutcomeNoData, accessBody(false, "", s.now()))
+		body := accessBody(false, "", "", s.now())
+		suppressed, err := s.Suppressions.AnySuppressed(ctx,
+			[]string{s.Hasher.Hash(matchkey.KindEmail, key)})
+		if err != nil {
+			return OutcomeNone, fmt.Errorf("checking suppression: %w", err)
+		}
+		if suppressed {
+			body += " " + suppressedNote
+		}
+		return s.finish(ctx, r, OutcomeNoData, body)
 	}
 
 	// Build the document: the data, its sources and its recipients.
@@ -132,7 +141,8 @@ func (s *Service) fulfilAccess(ctx context.Context, r Request) (Outcome, error) 
 	}
 	link := s.Config.PublicBaseURL + "/privacy/exports/" + exp.ID + "?token=" + tok
 	r.ExportID = exp.ID
-	return s.finish(ctx, r, OutcomeDataFound, accessBody(true, link, exp.ExpiresAt))
+	return s.finish(ctx, r, OutcomeDataFound,
+		accessBody(true, link, link+"&format=csv", exp.ExpiresAt))
 }
 
 func (s *Service) customerName(ctx context.Context, cache map[string]string, cid string) (string, error) {
@@ -266,7 +276,7 @@ func (s *Service) fulfilRestriction(ctx context.Context, r Request) (Outcome, er
 		}
 	}
 	if len(cs) == 0 {
-		return s.finish(ctx, r, OutcomeNoData, accessBody(false, "", s.now()))
+		return s.finish(ctx, r, OutcomeNoData, accessBody(false, "", "", s.now()))
 	}
 	return s.finish(ctx, r, OutcomeRestricted, "We keep your data but no longer "+
 		"show it in searches or use it to enrich customers' records until the "+

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/immagnify/immagnify/internal/id"
@@ -74,9 +75,18 @@ func (s *Service) Validate(sub Submission) (Request, error) {
 	if err := text("name", name, maxNameLen); err != nil {
 		return Request{}, err
 	}
+	if strings.ContainsAny(name, "\r\n\t") {
+		return Request{}, &InvalidError{"name", "must be on one line"}
+	}
+	if !strings.ContainsFunc(name, unicode.IsLetter) {
+		return Request{}, &InvalidError{"name", "must contain letters"}
+	}
 	details := strings.TrimSpace(sub.Details)
 	if err := text("details", details, maxDetailsLen); err != nil {
 		return Request{}, err
+	}
+	if len(sub.Corrections) > 0 && t != Rectification {
+		return Request{}, &InvalidError{"corrections", "are only taken with a rectification request"}
 	}
 	if len(sub.Corrections) > maxCorrections {
 		return Request{}, &InvalidError{"corrections", "has too many entries"}
@@ -112,19 +122,22 @@ func text(field, s string, max int) error {
 	return nil
 }
 
-// Submit records a request durably, then starts its workflow. The answer is
+// Submit records a request durably, then starts its workflow, and reports
+// whether the submission replayed an earlier one with the same
+// Idempotency-Key. The answer is
 // the same whether or not the person is in the database: nothing is looked
 // up before the email address is verified. A workflow that cannot be started
 // now is started later by the deadline sweep, so the request is never lost.
-func (s *Service) Submit(ctx context.Context, sub Submission, idemKey string) (Request, error) {
+func (s *Service) Submit(ctx context.Context, sub Submission, idemKey string) (Request, bool, error) {
 	r, err := s.Validate(sub)
 	if err != nil {
-		return Request{}, err
+		return Request{}, false, err
 	}
 	var idem Idempotency
 	if idemKey != "" {
 		if len(idemKey) > idempotencyKeyLen || !utf8.ValidString(idemKey) {
-			return Request{}, &InvalidError{"Idempotency-Key", "must be at most 255 characters"}
+			return Request{}, false, &InvalidError{"Idempotency-Key",
+				"must be at most 255 characters"}
 		}
 		body, _ := json.Marshal(sub)
 		idem = Idempotency{KeyHash: id.Hash("idem:" + idemKey), BodyHash: id.Hash(string(body))}
@@ -133,26 +146,26 @@ func (s *Service) Submit(ctx context.Context, sub Submission, idemKey string) (R
 	// Record the request before anything else happens.
 	stored, err := s.Requests.CreateRequest(ctx, r, idem)
 	if err != nil {
-		return Request{}, fmt.Errorf("recording request: %w", err)
+		return Request{}, false, fmt.Errorf("recording request: %w", err)
 	}
 	if stored.ID != r.ID {
 		// A retry of an earlier submission: finish what that one began.
 		if stored.Status == AwaitingVerification && !stored.WorkflowStarted {
 			if err := s.StartWorkflow(ctx, stored); err != nil {
-				return stored, fmt.Errorf("%w: %w", ErrWorkflowDeferred, err)
+				return stored, true, fmt.Errorf("%w: %w", ErrWorkflowDeferred, err)
 			}
 		}
-		return stored, nil
+		return stored, true, nil
 	}
 	if err := s.event(ctx, r.ID, "received", string(r.Type)); err != nil {
-		return Request{}, fmt.Errorf("recording receipt: %w", err)
+		return Request{}, false, fmt.Errorf("recording receipt: %w", err)
 	}
 
 	// Start the workflow; the sweep retries it if this fails.
 	if err := s.StartWorkflow(ctx, stored); err != nil {
-		return stored, fmt.Errorf("%w: %w", ErrWorkflowDeferred, err)
+		return stored, false, fmt.Errorf("%w: %w", ErrWorkflowDeferred, err)
 	}
-	return stored, nil
+	return stored, false, nil
 }
 
 // ErrWorkflowDeferred means the request was recorded but its workflow will be
@@ -207,18 +220,27 @@ func (s *Service) Status(ctx context.Context, requestID, token string) (Request,
 	return r, nil
 }
 
-// Cancel cancels an open request that has not started to be fulfilled.
+// Cancel cancels a request that is still waiting for its email address to
+// be confirmed; once confirmed, it is on its way and can no longer be
+// cancelled, so a confirm and a cancel never both succeed. The waiting
+// execution is stopped.
 func (s *Service) Cancel(ctx context.Context, requestID, token string) (Request, error) {
 	if _, err := s.Status(ctx, requestID, token); err != nil {
 		return Request{}, err
 	}
 	r, err := s.Requests.UpdateRequest(ctx, requestID,
-		[]Status{AwaitingVerification, Verified}, s.closeUpdate(Cancelled, OutcomeNone))
+		[]Status{AwaitingVerification}, s.closeUpdate(Cancelled, OutcomeNone))
 	if err != nil {
 		return Request{}, fmt.Errorf("cancelling request: %w", err)
 	}
 	if err := s.event(ctx, requestID, "cancelled", "by the person"); err != nil {
 		return Request{}, fmt.Errorf("recording cancellation: %w", err)
+	}
+
+	// The request is closed whatever happens to its execution; one left
+	// waiting ends at its timeout, finding the request closed.
+	if err := s.Workflow.Stop(ctx, requestID, "cancelled by the person"); err != nil {
+		return r, fmt.Errorf("%w: %w", ErrWorkflowDeferred, err)
 	}
 	return r, nil
 }

@@ -33,7 +33,7 @@ func resultEmail(r Request, body string) Message {
 	return Message{Subject: "Your privacy request " + r.ID + " is complete", Text: b.String()}
 }
 
-func accessBody(found bool, link string, until time.Time) string {
+func accessBody(found bool, link, csvLink string, until time.Time) string {
 	if !found {
 		return "We searched our database for the email address you verified and we " +
 			"hold no data about you."
@@ -41,9 +41,16 @@ func accessBody(found bool, link string, until time.Time) string {
 	return fmt.Sprintf("We searched our database for the email address you verified. "+
 		"Everything we hold about you, where each detail came from, who received it, "+
 		"why we process it and for how long is in your export:\n\n%s\n\n"+
-		"The link works until %s. Open it in a browser for JSON, or ask for CSV.",
-		link, until.UTC().Format("2 January 2006 15:04 MST"))
+		"The same as a spreadsheet (CSV):\n\n%s\n\n"+
+		"The links work until %s.",
+		link, csvLink, until.UTC().Format("2 January 2006 15:04 MST"))
 }
+
+// suppressedNote tells a person we hold nothing but the fingerprint that
+// keeps them out after an erasure or objection.
+const suppressedNote = "Because you asked us to erase your data or objected to its " +
+	"use before, we keep a one-way fingerprint of your email address so that it is " +
+	"never collected again; it cannot be turned back into the address."
 
 func erasureBody(found bool) string {
 	if !found {

@@ -61,6 +61,14 @@ func TestValidate(t *testing.T) {
 		{"long name", func(s *Submission) { s.Name = strings.Repeat("n", 201) }, "name"},
 		{"control characters", func(s *Submission) { s.Details = "a\x00b" }, "details"},
 		{"rectification without what", func(s *Submission) { s.Type = "rectification" }, "corrections"},
+		{"name on two lines", func(s *Submission) { s.Name = "a\r\nBcc: x@example.com" }, "name"},
+		{"name without letters", func(s *Submission) { s.Name = "\u200b\u200b" }, "name"},
+		{"corrections on access", func(s *Submission) {
+			s.Corrections = map[string]string{"title": "CEO"}
+		}, "corrections"},
+		{"rectification with corrections", func(s *Submission) {
+			s.Type, s.Corrections = "rectification", map[string]string{"title": "CEO"}
+		}, ""},
 		{"rectification with details", func(s *Submission) {
 			s.Type, s.Details = "rectification", "my title is wrong"
 		}, ""},

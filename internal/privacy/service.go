@@ -63,6 +63,9 @@ type Workflow interface {
 	// Resume completes the task waiting on taskToken. It returns ErrTaskGone
 	// when the task no longer waits (timed out, finished, unknown).
 	Resume(ctx context.Context, taskToken string, output []byte) error
+	// Stop ends the execution of a closed request; one that does not exist
+	// or has ended is not an error.
+	Stop(ctx context.Context, requestID, cause string) error
 }
 
 // ErrTaskGone means the execution no longer waits for the task.

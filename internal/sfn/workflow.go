@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -98,4 +99,24 @@ func (e *TaskError) Unwrap() []error {
 		return []error{privacy.ErrTaskGone, e.err}
 	}
 	return []error{e.err}
+}
+
+// Stop stops the execution of a request that was closed, so it no longer
+// waits; an execution that does not exist or has ended is left alone.
+func (w *Workflow) Stop(ctx context.Context, requestID, cause string) error {
+	_, err := w.client.StopExecution(ctx, &awssfn.StopExecutionInput{
+		ExecutionArn: aws.String(ExecutionARN(w.arn, requestID)),
+		Cause:        aws.String(cause),
+	})
+	var missing *types.ExecutionDoesNotExist
+	if err != nil && !errors.As(err, &missing) {
+		return fmt.Errorf("stopping execution: %w", err)
+	}
+	return nil
+}
+
+// ExecutionARN is the ARN of the execution named name of the state machine
+// stateMachineARN (arn:aws:states:<region>:<account>:stateMachine:<machine>).
+func ExecutionARN(stateMachineARN, name string) string {
+	return strings.Replace(stateMachineARN, ":stateMachine:", ":execution:", 1) + ":" + name
 }

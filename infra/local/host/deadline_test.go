@@ -44,7 +44,7 @@ func TestVerificationWaitExpires(t *testing.T) {
 
 	verifyPath := link(t, v.Body.Text, "/privacy/verify")
 	code, _, body := call(t, "GET", verifyPath, "", "", "Accept", "text/html")
-	if code != 200 || !strings.Contains(body, "expired") || strings.Contains(body, `id="confirm"`) {
+	if code != 410 || !strings.Contains(body, "expired") || strings.Contains(body, `id="confirm"`) {
 		t.Errorf("GET expired link = %d %s", code, body)
 	}
 	code, body = confirm(t, verifyPath)

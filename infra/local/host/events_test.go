@@ -22,7 +22,7 @@ func TestSampleEvents(t *testing.T) {
 		{"intake/get-form.json", 200, ""},
 		{"intake/submit-json.json", 202, ""},
 		{"intake/submit-form.json", 202, ""},
-		{"verify/show-link.json", 200, ""},
+		{"verify/show-link.json", 404, ""},
 		{"verify/confirm-json.json", 404, ""},
 		{"verify/send-task.json", 0, "not found"},
 		{"verify/expire-task.json", 0, "not found"},

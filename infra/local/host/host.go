@@ -368,7 +368,10 @@ func lookup(env map[string]string) func(string) string {
 }
 
 func (s *Stack) serve(ln net.Listener, h http.Handler) {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 90 * time.Second, IdleTimeout: 2 * time.Minute,
+	}
 	s.servers = append(s.servers, srv)
 	s.wg.Add(1)
 	go func() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -124,6 +125,13 @@ func TestAccessRequestReturnsDataWithSources(t *testing.T) {
 		t.Errorf("export lacks legal basis, purposes or retention: %+v", doc)
 	}
 
+	// The same export as CSV, by the email's second link.
+	csvLink := linkRE.FindAllStringSubmatch(result.Body.Text, -1)[1][1]
+	code, hdr, body = call(t, "GET", csvLink, "", "")
+	if code != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") {
+		t.Errorf("GET the CSV link = %d %s", code, hdr.Get("Content-Type"))
+	}
+
 	// The same export as CSV, by Accept.
 	code, hdr, body = call(t, "GET", exportPath, "", "", "Accept", "text/csv")
 	if code != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") ||
@@ -216,7 +224,7 @@ func TestVerificationLink(t *testing.T) {
 	// Unknown and malformed tokens get a clear page and error.
 	for _, tok := range []string{strings.Repeat("A", 43), "short", ""} {
 		code, _, body := call(t, "GET", "/privacy/verify?token="+tok, "", "", "Accept", "text/html")
-		if code != 200 || !strings.Contains(body, "not valid") {
+		if code != 404 || !strings.Contains(body, "not valid") {
 			t.Errorf("GET unknown token %q = %d %s", tok, code, body)
 		}
 		b, _ := json.Marshal(map[string]string{"token": tok})
@@ -291,6 +299,13 @@ func TestErasureRemovesAndSuppresses(t *testing.T) {
 	}
 	waitMail(t, customer, before[0].ID)
 
+	// Asking what we hold now answers that we hold a fingerprint only.
+	_, again := accessFlow(t, p.Email, "Jürgen Müller")
+	if !strings.Contains(again.Body.Text, "hold no data") ||
+		!strings.Contains(again.Body.Text, "fingerprint") {
+		t.Errorf("access after erasure = %q", again.Body.Text)
+	}
+
 	// Loading the same person again, written differently, is refused.
 	variants := []struct {
 		name string
@@ -346,6 +361,8 @@ func TestSubmitBadInput(t *testing.T) {
 			"type=access&type=erasure&email=ok%40example.com&name=Ok", 400, ""},
 		{"form with an invalid address", "application/x-www-form-urlencoded",
 			"type=access&email=nope&name=Ok", 400, ""},
+		{"form decoded over 64 KB", "application/x-www-form-urlencoded",
+			"type=access&email=ok%40example.com&name=Ok&details=" + strings.Repeat("x", 65<<10), 413, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -355,7 +372,7 @@ func TestSubmitBadInput(t *testing.T) {
 			}
 			if tt.wantCode == "" {
 				if !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") ||
-					!strings.Contains(body, `id="form-error"`) {
+					(code == 400 && !strings.Contains(body, `id="form-error"`)) {
 					t.Errorf("form error page missing: %s", body)
 				}
 				return
@@ -453,5 +470,42 @@ func TestUnknownRoutesAndMethods(t *testing.T) {
 				t.Errorf("Allow = %q, want %q", got, tt.wantAllow)
 			}
 		})
+	}
+}
+
+func TestFormEdges(t *testing.T) {
+	form := func(details string) string {
+		return url.Values{"type": {"rectification"}, "email": {"cjk@example.com"},
+			"name": {"誤字"}, "details": {details}}.Encode()
+	}
+	// 8,000 Japanese characters fit the form although URL-encoding makes the
+	// body nine times longer.
+	code, _, body := call(t, "POST", "/privacy/requests", "application/x-www-form-urlencoded",
+		form(strings.Repeat("誤", 8000)), "Accept", "text/html")
+	if code != 202 || !strings.Contains(body, "Check your email") {
+		t.Errorf("long CJK form = %d", code)
+	}
+
+	// A replayed form shows no status link.
+	key := "form-replay-" + time.Now().Format("150405.000000")
+	b := form("my title is wrong")
+	c1, _, first := call(t, "POST", "/privacy/requests", "application/x-www-form-urlencoded", b,
+		"Idempotency-Key", key)
+	c2, _, again := call(t, "POST", "/privacy/requests", "application/x-www-form-urlencoded", b,
+		"Idempotency-Key", key)
+	if c1 != 202 || c2 != 202 || !strings.Contains(first, "?token=") ||
+		strings.Contains(again, "?token=") {
+		t.Errorf("replayed form = %d/%d; the first must show the status link, the replay not", c1, c2)
+	}
+
+	// Confirmations: a form error is a page, another media type a 415.
+	code, hdr, body := call(t, "POST", "/privacy/verify", "application/x-www-form-urlencoded",
+		"token=a&token=b")
+	if code != 400 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") {
+		t.Errorf("confirm form with two tokens = %d %s", code, body)
+	}
+	code, _, body = call(t, "POST", "/privacy/verify", "text/plain", "token")
+	if code != 415 || !strings.Contains(body, "unsupported_media_type") {
+		t.Errorf("confirm as text/plain = %d %s", code, body)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/immagnify/immagnify/internal/config"
@@ -117,7 +118,21 @@ func (s *Stack) WriteState(path string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, b, 0o600)
+	// A new file renamed into place: never one planted there before.
+	f, err := os.CreateTemp(filepath.Dir(path), ".stack-*.json")
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
 
 // ReadState reads what WriteState saved.

@@ -54,7 +54,8 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (any, error) 
 	return Result{RequestID: t.RequestID, Outcome: o}, nil
 }
 
-// export serves GET /privacy/exports/{id}?token= as JSON or CSV by Accept.
+// export serves GET /privacy/exports/{id}?token= as JSON or CSV by Accept,
+// or by format=json or format=csv for people who follow a link.
 func (h *Handler) export(ctx context.Context, r apigateway.Request) (apigateway.Response, error) {
 	if r.RouteKey != "GET /privacy/exports/{id}" {
 		return apigateway.Response{}, apigateway.Errorf(404, "not_found", "no such route")
@@ -76,7 +77,14 @@ func (h *Handler) export(ctx context.Context, r apigateway.Request) (apigateway.
 	}
 	h.Log.InfoContext(ctx, "export downloaded", "exportId", e.ID, "dsarId", e.RequestID)
 
-	switch apigateway.Accepts(r, "application/json", "text/csv", "text/html") {
+	format := apigateway.Accepts(r, "application/json", "text/csv", "text/html")
+	switch r.QueryStringParameters["format"] {
+	case "csv":
+		format = "text/csv"
+	case "json":
+		format = "application/json"
+	}
+	switch format {
 	case "text/csv":
 		b, err := e.Document.CSV()
 		if err != nil {

@@ -16,8 +16,13 @@ import (
 	"github.com/immagnify/immagnify/internal/resources"
 )
 
-// MaxBody is the largest request body accepted, in bytes.
-const MaxBody = 64 << 10
+// MaxBody is the largest request body accepted, in bytes. A form post may
+// be up to MaxFormBody as sent, since URL-encoding makes non-Latin text up to
+// nine times longer, but no more than MaxBody once decoded.
+const (
+	MaxBody     = 64 << 10
+	MaxFormBody = 9 * MaxBody
+)
 
 // Handler answers the intake routes.
 type Handler struct {
@@ -79,7 +84,11 @@ type receipt struct {
 
 func (h *Handler) submit(ctx context.Context, r apigateway.Request) (apigateway.Response, error) {
 	form := apigateway.MediaType(r) == "application/x-www-form-urlencoded"
-	body, err := apigateway.Body(r, MaxBody)
+	limit := MaxBody
+	if form {
+		limit = MaxFormBody
+	}
+	body, err := apigateway.Body(r, limit)
 	if err != nil {
 		return h.refuse(form, err, privacycenter.Form{})
 	}
@@ -91,6 +100,11 @@ func (h *Handler) submit(ctx context.Context, r apigateway.Request) (apigateway.
 		v, err := apigateway.Form(body)
 		if err != nil {
 			return h.refuse(true, err, privacycenter.Form{})
+		}
+		if n := len(v.Get("type") + v.Get("email") + v.Get("name") + v.Get("details") +
+			v.Get("regime")); n > MaxBody {
+			return h.refuse(true, apigateway.Errorf(413, "body_too_large",
+				"the body is larger than %d KB", MaxBody/1024), privacycenter.Form{})
 		}
 		sub = privacy.Submission{
 			Type: v.Get("type"), Email: v.Get("email"), Name: v.Get("name"),
@@ -108,7 +122,7 @@ func (h *Handler) submit(ctx context.Context, r apigateway.Request) (apigateway.
 	}
 
 	// Record it; a request whose workflow could not start yet is still safe.
-	req, err := h.Service.Submit(ctx, sub, apigateway.Header(r, "idempotency-key"))
+	req, replay, err := h.Service.Submit(ctx, sub, apigateway.Header(r, "idempotency-key"))
 	switch {
 	case errors.Is(err, privacy.ErrWorkflowDeferred):
 		h.Log.WarnContext(ctx, "workflow start deferred to the sweep",
@@ -120,9 +134,13 @@ func (h *Handler) submit(ctx context.Context, r apigateway.Request) (apigateway.
 	h.Log.InfoContext(ctx, "request received", "dsarId", req.ID, "type", req.Type,
 		"regime", req.Regime)
 	if form {
-		return apigateway.HTML(http.StatusAccepted, privacycenter.AckPage(privacycenter.Ack{
-			RequestID: req.ID, DueAt: req.DueAt, StatusURL: h.Service.StatusURL(req.ID),
-		})), nil
+		// A replay shows no status link: whoever replays a key may not be
+		// the person, and the link is in their verification email anyway.
+		ack := privacycenter.Ack{RequestID: req.ID, DueAt: req.DueAt}
+		if !replay {
+			ack.StatusURL = h.Service.StatusURL(req.ID)
+		}
+		return apigateway.HTML(http.StatusAccepted, privacycenter.AckPage(ack)), nil
 	}
 	return apigateway.JSON(http.StatusAccepted, receipt{
 		RequestID: req.ID, Status: req.Status,
@@ -190,7 +208,7 @@ func (h *Handler) status(ctx context.Context, r apigateway.Request) (apigateway.
 	}
 	return apigateway.HTML(200, privacycenter.StatusPage(privacycenter.Status{
 		Request: req, Token: r.QueryStringParameters["token"],
-		CanCancel: req.Status == privacy.AwaitingVerification || req.Status == privacy.Verified,
+		CanCancel: req.Status == privacy.AwaitingVerification,
 	})), nil
 }
 
@@ -225,7 +243,10 @@ func (h *Handler) cancel(ctx context.Context, r apigateway.Request) (apigateway.
 		token = b.Token
 	}
 	req, err := h.Service.Cancel(ctx, r.PathParameters["id"], token)
-	if err != nil {
+	if errors.Is(err, privacy.ErrWorkflowDeferred) {
+		h.Log.WarnContext(ctx, "cancelled request's execution left to time out",
+			"dsarId", req.ID, "err", err)
+	} else if err != nil {
 		return h.pageError(r, err)
 	}
 	h.Log.InfoContext(ctx, "request cancelled", "dsarId", req.ID)

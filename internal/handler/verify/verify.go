@@ -109,10 +109,14 @@ func (h *Handler) show(ctx context.Context, r apigateway.Request) (apigateway.Re
 		return apigateway.Response{}, err
 	}
 	page := privacycenter.Verify{State: state, Request: req}
-	if state == privacy.TokenValid {
+	status := 200
+	switch state {
+	case privacy.TokenValid:
 		page.Token = token
+	case privacy.TokenExpired, privacy.TokenUnknown:
+		status = stateError(state).Status
 	}
-	return apigateway.HTML(200, privacycenter.VerifyPage(page)), nil
+	return apigateway.HTML(status, privacycenter.VerifyPage(page)), nil
 }
 
 type confirmation struct {
@@ -125,26 +129,17 @@ type confirmed struct {
 }
 
 func (h *Handler) confirm(ctx context.Context, r apigateway.Request) (apigateway.Response, error) {
-	body, err := apigateway.Body(r, MaxBody)
-	if err != nil {
-		return apigateway.Response{}, err
-	}
-
-	// The token comes from the page's form, or as JSON from a program.
 	html := apigateway.MediaType(r) == "application/x-www-form-urlencoded"
-	var token string
-	if html {
-		v, err := apigateway.Form(body)
-		if err != nil {
-			return apigateway.Response{}, err
+	token, err := confirmationToken(r, html)
+	if err != nil {
+		var e *apigateway.Error
+		if html && errors.As(err, &e) {
+			return apigateway.HTML(e.Status, privacycenter.MessagePage(privacycenter.Message{
+				Title: "This confirmation could not be read",
+				Text:  "Open the link from our email again and press Confirm.",
+			})), nil
 		}
-		token = v.Get("token")
-	} else {
-		var c confirmation
-		if err := apigateway.DecodeJSON(body, &c); err != nil {
-			return apigateway.Response{}, err
-		}
-		token = c.Token
+		return apigateway.Response{}, err
 	}
 
 	state, req, err := h.Service.Confirm(ctx, token)
@@ -165,6 +160,31 @@ func (h *Handler) confirm(ctx context.Context, r apigateway.Request) (apigateway
 		return apigateway.Response{}, stateError(state)
 	}
 	return apigateway.JSON(200, confirmed{RequestID: req.ID, Status: req.Status}), nil
+}
+
+// confirmationToken reads the token from the page's form, or from JSON sent
+// by a program.
+func confirmationToken(r apigateway.Request, form bool) (string, error) {
+	body, err := apigateway.Body(r, MaxBody)
+	if err != nil {
+		return "", err
+	}
+	switch mt := apigateway.MediaType(r); {
+	case form:
+		v, err := apigateway.Form(body)
+		if err != nil {
+			return "", err
+		}
+		return v.Get("token"), nil
+	case mt == "application/json" || mt == "":
+		var c confirmation
+		if err := apigateway.DecodeJSON(body, &c); err != nil {
+			return "", err
+		}
+		return c.Token, nil
+	}
+	return "", apigateway.Errorf(415, "unsupported_media_type",
+		"send application/json or application/x-www-form-urlencoded")
 }
 
 func stateError(s privacy.TokenState) *apigateway.Error {
