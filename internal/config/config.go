@@ -246,7 +246,7 @@ func Wire(s Settings, c Clients) (*Deps, error) {
 			ContactRetention: s.ContactRetention, LinkKey: s.LinkKey,
 			PrivacyTeam: s.PrivacyTeam,
 		},
-		Requests: store, Tokens: store, Exports: store, Contacts: store,
+		Requests: store, Tokens: store, Exports: store, Contacts: store, Limits: store,
 		Suppressions: store, Disclosures: store, Customers: store,
 	}
 	if s.MailFrom != "" {

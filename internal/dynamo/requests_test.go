@@ -425,3 +425,20 @@ func TestEvents(t *testing.T) {
 		})
 	}
 }
+
+func TestAllow(t *testing.T) {
+	env := newEnv(t, Options{})
+	ctx := context.Background()
+	for i := 1; i <= 4; i++ {
+		got, err := env.store.Allow(ctx, "k1", 24*time.Hour, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := i <= 3; got != want {
+			t.Errorf("use %d: Allow() = %v, want %v", i, got, want)
+		}
+	}
+	if got, err := env.store.Allow(ctx, "k2", 24*time.Hour, 3); err != nil || !got {
+		t.Errorf("another key: Allow() = %v, %v; want true", got, err)
+	}
+}

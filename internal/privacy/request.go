@@ -107,6 +107,8 @@ const (
 	OutcomeObjected   Outcome = "objected"
 	OutcomeInformed   Outcome = "informed"
 	OutcomeManual     Outcome = "manual_review"
+	// OutcomeTooMany refuses a request past the daily email limit.
+	OutcomeTooMany Outcome = "too_many_requests"
 )
 
 // Request is a data subject request. Email and Name are the person's own words,

@@ -55,6 +55,13 @@ type Exports interface {
 	DeleteExportsOf(ctx context.Context, subjectHash string) error
 }
 
+// Limits counts uses of a key within a window of time.
+type Limits interface {
+	// Allow counts one use and reports whether the key stays within max
+	// uses in the current window.
+	Allow(ctx context.Context, key string, window time.Duration, max int) (bool, error)
+}
+
 // Workflow starts and resumes executions of the request state machine.
 type Workflow interface {
 	// Start starts the execution named after the request; starting it again
@@ -131,6 +138,7 @@ type Service struct {
 	Tokens       Tokens
 	Exports      Exports
 	Workflow     Workflow
+	Limits       Limits
 	Mailer       Mailer
 	Notices      Notices
 	Contacts     contact.Store

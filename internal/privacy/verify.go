@@ -2,6 +2,13 @@ package privacy
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+
+	"github.com/immagnify/immagnify/internal/matchkey"
+
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,6 +27,24 @@ func (s *Service) SendVerification(ctx context.Context, requestID, taskToken str
 	}
 	if r.Status != AwaitingVerification {
 		return fmt.Errorf("request is %s: %w", r.Status, ErrClosed)
+	}
+
+	// No one may flood an inbox with our emails by sending requests in
+	// someone else's name: past the daily limit, requests are refused.
+	ok, err := s.Limits.Allow(ctx, s.mailKey(r.Email), 24*time.Hour, MaxVerificationsPerDay)
+	if err != nil {
+		return fmt.Errorf("checking the email limit: %w", err)
+	}
+	if !ok {
+		_, err := s.Requests.UpdateRequest(ctx, r.ID, []Status{AwaitingVerification},
+			s.closeUpdate(Denied, OutcomeTooMany))
+		if err != nil && !errors.Is(err, ErrConflict) {
+			return fmt.Errorf("refusing request: %w", err)
+		}
+		if err := s.event(ctx, r.ID, "denied", "verification email limit reached"); err != nil {
+			return err
+		}
+		return fmt.Errorf("email limit reached: %w", ErrClosed)
 	}
 
 	// Store the hash first: a link must never arrive before it works.
@@ -163,4 +188,19 @@ func (s *Service) recheck(ctx context.Context, t Token) (TokenState, Request, er
 		return TokenUsed, r, nil
 	}
 	return TokenExpired, r, nil
+}
+
+// MaxVerificationsPerDay is how many verification emails one address can be
+// sent in a day.
+const MaxVerificationsPerDay = 5
+
+// mailKey is a keyed hash of an address for counting, never the address.
+func (s *Service) mailKey(email string) string {
+	key, err := matchkey.Email(email)
+	if err != nil {
+		key = strings.ToLower(strings.TrimSpace(email))
+	}
+	m := hmac.New(sha256.New, s.Config.LinkKey)
+	m.Write([]byte("mail:" + key))
+	return hex.EncodeToString(m.Sum(nil))
 }

@@ -173,3 +173,39 @@ func TestCancel(t *testing.T) {
 		t.Errorf("a closed request got %d emails", n)
 	}
 }
+
+// TestVerificationEmailLimit sends more requests for one address than it may
+// be emailed in a day: the extra one is refused and sends nothing.
+func TestVerificationEmailLimit(t *testing.T) {
+	s := needStack(t)
+	address := "flooded." + time.Now().Format("150405.000000") + "@globex.example"
+	var ids []string
+	for i := 0; i <= privacy.MaxVerificationsPerDay; i++ {
+		ids = append(ids, submit(t, "information", address, "Flooded").RequestID)
+	}
+	// Their workflows race, so any one of them may be the one refused.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		denied, emailed := 0, len(inbox(t, address))
+		for _, id := range ids {
+			r, err := s.Deps["intake"].Store.GetRequest(context.Background(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Status == privacy.Denied && r.Outcome == privacy.OutcomeTooMany {
+				denied++
+			}
+		}
+		if denied == 1 && emailed == privacy.MaxVerificationsPerDay {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d refused and %d emailed, want 1 and %d", denied, emailed,
+				privacy.MaxVerificationsPerDay)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := len(inbox(t, address)); n != privacy.MaxVerificationsPerDay {
+		t.Errorf("the address got %d emails, want %d", n, privacy.MaxVerificationsPerDay)
+	}
+}
