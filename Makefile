@@ -38,9 +38,10 @@ seed:
 	@test -n "$(FILE)" || (echo "usage: make seed FILE=contacts.csv [SOURCE=partner]" && exit 2)
 	$(GO) run ./infra/local seed -file '$(FILE)' -source '$(SOURCE)' -api-port $(API_PORT)
 
-# test runs every test; tests start their own stand-ins on free ports.
+# test runs every test with the race detector; tests start their own
+# stand-ins on free ports.
 test: deps
-	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
