@@ -136,7 +136,8 @@ func (in *Ingester) Ingest(ctx context.Context, c Candidate) (Outcome, error) {
 		return Suppressed, nil
 	}
 
-	// Merge into the contact that has the same email, if there is one.
+	// Merge into the contact that has the same email (or, without an email,
+	// the same phone), if there is one.
 	now := in.now()
 	src := c.Source
 	if src.CollectedAt.IsZero() {
@@ -144,14 +145,17 @@ func (in *Ingester) Ingest(ctx context.Context, c Candidate) (Outcome, error) {
 	}
 	existing := Contact{}
 	outcome := Added
+	var found []Contact
 	if keys.Email != "" {
-		found, err := in.Store.ContactsByEmailKey(ctx, keys.Email)
-		if err != nil {
-			return "", fmt.Errorf("finding contact by email: %w", err)
-		}
-		if len(found) > 0 {
-			existing, outcome = found[0], Merged
-		}
+		found, err = in.Store.ContactsByEmailKey(ctx, keys.Email)
+	} else {
+		found, err = in.Store.ContactsByPhoneKey(ctx, keys.Phone)
+	}
+	if err != nil {
+		return "", fmt.Errorf("finding the contact: %w", err)
+	}
+	if len(found) > 0 {
+		existing, outcome = found[0], Merged
 	}
 	if outcome == Added {
 		existing = Contact{ID: id.New("ct"), Values: map[Field]Value{}, CreatedAt: now}
