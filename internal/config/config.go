@@ -62,6 +62,10 @@ const (
 	EnvRecordRetention     = "RECORD_RETENTION"
 )
 
+// MaxVerifyTimeout keeps the verification wait well inside the state
+// machine's own 90-day limit, so the expiry step always runs.
+const MaxVerifyTimeout = 60 * 24 * time.Hour
+
 // Defaults of the optional settings.
 const (
 	DefaultVerifyTimeout       = 7 * 24 * time.Hour
@@ -118,6 +122,10 @@ func Load(getenv func(string) string, fn string) (Settings, error) {
 		s.SuppressionKey = key(getenv, EnvSuppressionKey, &errs)
 	}
 	s.VerifyTimeout = duration(getenv, EnvVerifyTimeout, DefaultVerifyTimeout, &errs)
+	if s.VerifyTimeout < time.Minute || s.VerifyTimeout > MaxVerifyTimeout {
+		errs = append(errs, fmt.Errorf("%s must be between 1m and %s", EnvVerifyTimeout,
+			MaxVerifyTimeout))
+	}
 	s.ExportTTL = duration(getenv, EnvExportTTL, DefaultExportTTL, &errs)
 	s.ContactRetention = duration(getenv, EnvContactRetention, DefaultContactRetention, &errs)
 	s.DisclosureRetention = duration(getenv, EnvDisclosureRetention,

@@ -40,6 +40,10 @@ func TestLoad(t *testing.T) {
 			func(e map[string]string) { e[EnvVerifyTimeout] = "a week" }, "VERIFY_TIMEOUT must be"},
 		{"negative duration", resources.FunctionVerify,
 			func(e map[string]string) { e[EnvVerifyTimeout] = "-1h" }, "VERIFY_TIMEOUT must be"},
+		{"verification wait too short", resources.FunctionIntake,
+			func(e map[string]string) { e[EnvVerifyTimeout] = "500ms" }, "VERIFY_TIMEOUT must be between"},
+		{"verification wait past the execution limit", resources.FunctionIntake,
+			func(e map[string]string) { e[EnvVerifyTimeout] = "2200h" }, "VERIFY_TIMEOUT must be between"},
 		{"unknown function", "search", func(map[string]string) {}, `unknown function "search"`},
 		{"several missing on one line", resources.FunctionFulfil, func(e map[string]string) {
 			delete(e, EnvMailFrom)

@@ -192,6 +192,20 @@ func (in *Ingester) Ingest(ctx context.Context, c Candidate) (Outcome, error) {
 	if err := in.Store.PutContact(ctx, existing); err != nil {
 		return "", fmt.Errorf("storing contact: %w", err)
 	}
+
+	// An erasure may have started between the check and the write: it
+	// suppresses first, so looking again after the write tells, and what was
+	// written is taken back.
+	hit, err = in.Suppressions.AnySuppressed(ctx, SuppressionHashes(in.Hasher, keys))
+	if err != nil {
+		return "", fmt.Errorf("checking suppression again: %w", err)
+	}
+	if hit {
+		if err := in.Store.DeleteContact(ctx, existing.ID); err != nil {
+			return "", fmt.Errorf("taking back a suppressed contact: %w", err)
+		}
+		return Suppressed, nil
+	}
 	return outcome, nil
 }
 

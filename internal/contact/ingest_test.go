@@ -139,3 +139,28 @@ func TestIngest(t *testing.T) {
 		t.Errorf("merged contact = %+v", got)
 	}
 }
+
+// erasingMidway is a suppression list on which an erasure lands between an
+// ingestion's first check and its write.
+type erasingMidway struct{ checks int }
+
+func (e *erasingMidway) AnySuppressed(context.Context, []string) (bool, error) {
+	e.checks++
+	return e.checks > 1, nil
+}
+
+func (e *erasingMidway) Suppress(context.Context, []Suppression) error { return nil }
+
+func TestIngestTakesBackWhatAnErasureOvertook(t *testing.T) {
+	h, _ := matchkey.NewHasher([]byte(strings.Repeat("k", 32)))
+	store := &memStore{byID: map[string]Contact{}}
+	in := &Ingester{Store: store, Suppressions: &erasingMidway{}, Hasher: h}
+	got, err := in.Ingest(context.Background(), Candidate{
+		Email: "late@example.com", Source: Source{Kind: Partner, Name: "feed"}})
+	if err != nil || got != Suppressed {
+		t.Fatalf("Ingest() = %q, %v; want suppressed", got, err)
+	}
+	if len(store.byID) != 0 {
+		t.Errorf("the contact stayed: %+v", store.byID)
+	}
+}

@@ -37,8 +37,8 @@ func newExport(now time.Time, title string) privacy.Export {
 			},
 		}},
 		Recipients: []privacy.ExportRecipient{{
-			ContactID: "c1", Recipient: "Acme", DisclosedAt: now,
-			Fields: []contact.Field{contact.Email}, Channel: "search",
+			ContactID: "c1", Recipient: "Acme", FirstDisclosedAt: now, LastDisclosedAt: now,
+			Disclosures: 1, Fields: []contact.Field{contact.Email}, Channels: []string{"search"},
 		}},
 	}
 	return e

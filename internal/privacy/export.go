@@ -7,6 +7,10 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/immagnify/immagnify/internal/contact"
@@ -50,13 +54,61 @@ type ExportContact struct {
 	UpdatedAt  time.Time                       `json:"updatedAt" dynamodbav:"updatedAt"`
 }
 
-// ExportRecipient is a customer a contact was disclosed to.
+// ExportRecipient is a customer a contact was disclosed to, with every
+// disclosure to it summed up: when first and last, how often, which fields
+// and through which channels. One entry per contact and customer keeps the
+// export small however often a contact was handed over.
 type ExportRecipient struct {
-	ContactID   string          `json:"contactId" dynamodbav:"contactId"`
-	Recipient   string          `json:"recipient" dynamodbav:"recipient"`
-	DisclosedAt time.Time       `json:"disclosedAt" dynamodbav:"disclosedAt"`
-	Fields      []contact.Field `json:"fields" dynamodbav:"fields"`
-	Channel     string          `json:"channel" dynamodbav:"channel"`
+	ContactID        string          `json:"contactId" dynamodbav:"contactId"`
+	Recipient        string          `json:"recipient" dynamodbav:"recipient"`
+	FirstDisclosedAt time.Time       `json:"firstDisclosedAt" dynamodbav:"firstDisclosedAt"`
+	LastDisclosedAt  time.Time       `json:"lastDisclosedAt" dynamodbav:"lastDisclosedAt"`
+	Disclosures      int             `json:"disclosures" dynamodbav:"disclosures"`
+	Fields           []contact.Field `json:"fields" dynamodbav:"fields"`
+	Channels         []string        `json:"channels" dynamodbav:"channels"`
+}
+
+// recipientsOf sums up the disclosures of one contact per customer, in the
+// order the customers first received it.
+func recipientsOf(contactID string, ds []contact.Disclosure, name func(string) (string, error)) ([]ExportRecipient, error) {
+	byCustomer := map[string]*ExportRecipient{}
+	var order []string
+	for _, d := range ds {
+		r, ok := byCustomer[d.CustomerID]
+		if !ok {
+			n, err := name(d.CustomerID)
+			if err != nil {
+				return nil, err
+			}
+			r = &ExportRecipient{ContactID: contactID, Recipient: n,
+				FirstDisclosedAt: d.DisclosedAt, LastDisclosedAt: d.DisclosedAt}
+			byCustomer[d.CustomerID] = r
+			order = append(order, d.CustomerID)
+		}
+		r.Disclosures++
+		if d.DisclosedAt.Before(r.FirstDisclosedAt) {
+			r.FirstDisclosedAt = d.DisclosedAt
+		}
+		if d.DisclosedAt.After(r.LastDisclosedAt) {
+			r.LastDisclosedAt = d.DisclosedAt
+		}
+		for _, f := range d.Fields {
+			if !slices.Contains(r.Fields, f) {
+				r.Fields = append(r.Fields, f)
+			}
+		}
+		if d.Channel != "" && !slices.Contains(r.Channels, d.Channel) {
+			r.Channels = append(r.Channels, d.Channel)
+		}
+	}
+	out := make([]ExportRecipient, 0, len(order))
+	for _, cid := range order {
+		out = append(out, *byCustomer[cid])
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		return out[i].FirstDisclosedAt.Before(out[j].FirstDisclosedAt)
+	})
+	return out, nil
 }
 
 // Statements made in every export.
@@ -125,7 +177,8 @@ func (d Document) CSV() ([]byte, error) {
 		for _, f := range r.Fields {
 			rows = append(rows, []string{
 				"recipient", r.ContactID, string(f), "", "", "", "", "",
-				csvSafe(r.Recipient), r.DisclosedAt.UTC().Format(time.RFC3339), r.Channel,
+				csvSafe(r.Recipient), r.LastDisclosedAt.UTC().Format(time.RFC3339),
+				strings.Join(r.Channels, " "),
 			})
 		}
 	}
@@ -141,19 +194,23 @@ func (d Document) CSV() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// csvSafe keeps a spreadsheet from running a value as a formula. A leading
-// + or - followed by a digit is a phone number or an amount, not a formula.
+// csvSafe keeps a spreadsheet from running a value as a formula: a value
+// that opens with =, +, -, @ or a control character is quoted with a leading
+// apostrophe, unless it is a plain phone number or number such as
+// "+49 151 23456789" or "-5".
 func csvSafe(s string) string {
 	if s == "" {
 		return s
 	}
 	switch s[0] {
-	case '=', '@', '\t', '\r':
+	case '=', '@', '\t', '\r', '\n':
 		return "'" + s
 	case '+', '-':
-		if len(s) == 1 || s[1] < '0' || s[1] > '9' {
+		if !plainNumber.MatchString(s) {
 			return "'" + s
 		}
 	}
 	return s
 }
+
+var plainNumber = regexp.MustCompile(`^[+-]?[0-9][0-9 ().-]*$`)

@@ -114,20 +114,14 @@ func (s *Service) fulfilAccess(ctx context.Context, r Request) (Outcome, error) 
 		if err != nil {
 			return OutcomeNone, fmt.Errorf("reading disclosures: %w", err)
 		}
-		for _, d := range ds {
-			name, err := s.customerName(ctx, names, d.CustomerID)
-			if err != nil {
-				return OutcomeNone, err
-			}
-			doc.Recipients = append(doc.Recipients, ExportRecipient{
-				ContactID: c.ID, Recipient: name, DisclosedAt: d.DisclosedAt,
-				Fields: d.Fields, Channel: d.Channel,
-			})
+		rs, err := recipientsOf(c.ID, ds, func(cid string) (string, error) {
+			return s.customerName(ctx, names, cid)
+		})
+		if err != nil {
+			return OutcomeNone, err
 		}
+		doc.Recipients = append(doc.Recipients, rs...)
 	}
-	sort.Slice(doc.Recipients, func(i, j int) bool {
-		return doc.Recipients[i].DisclosedAt.Before(doc.Recipients[j].DisclosedAt)
-	})
 
 	// Store it behind a fresh link that expires.
 	tok := id.Token()
@@ -138,6 +132,20 @@ func (s *Service) fulfilAccess(ctx context.Context, r Request) (Outcome, error) 
 	}
 	if err := s.Exports.PutExport(ctx, exp); err != nil {
 		return OutcomeNone, fmt.Errorf("storing export: %w", err)
+	}
+
+	// An erasure that started meanwhile has suppressed the person: it may
+	// have deleted their exports before this one was stored, so take it back.
+	erased, err := s.Suppressions.AnySuppressed(ctx, []string{exp.SubjectHash})
+	if err != nil {
+		return OutcomeNone, fmt.Errorf("checking suppression: %w", err)
+	}
+	if erased {
+		if err := s.Exports.DeleteExportsOf(ctx, exp.SubjectHash); err != nil {
+			return OutcomeNone, fmt.Errorf("deleting exports: %w", err)
+		}
+		return s.finish(ctx, r, OutcomeNoData,
+			accessBody(false, "", "", now)+" "+suppressedNote)
 	}
 	link := s.Config.PublicBaseURL + "/privacy/exports/" + exp.ID + "?token=" + tok
 	r.ExportID = exp.ID
@@ -160,64 +168,70 @@ func (s *Service) customerName(ctx context.Context, cache map[string]string, cid
 	return c.Name, nil
 }
 
-// fulfilErasure erases every item about the person. The order makes a retry
-// safe: record which contacts match, suppress them so no source brings them
-// back, tell each recipient, then delete disclosures and contacts.
+// fulfilErasure erases every item about the person. The order makes it
+// safe against a retry and against a load running at the same time:
+//
+//  1. suppress the verified email, so no load can add the person from now
+//     on (a load checks the list again after it writes);
+//  2. find the contacts and record them as the plan, joined with what an
+//     earlier attempt found;
+//  3. suppress their other identifiers (phones, other emails);
+//  4. delete earlier exports, tell each recipient, then delete disclosures
+//     and contacts;
+//  5. look once more, for a contact a concurrent load wrote before step 1.
 func (s *Service) fulfilErasure(ctx context.Context, r Request, reason contact.SuppressionReason) (Outcome, error) {
-	key, cs, err := s.matches(ctx, r)
+	key, err := matchkey.Email(r.Email)
 	if err != nil {
-		return OutcomeNone, err
+		return OutcomeNone, fmt.Errorf("normalising verified email: %w", err)
 	}
-
-	// Record the plan, joined with what an earlier attempt found.
-	ids := map[string]bool{}
-	for _, c := range cs {
-		ids[c.ID] = true
-	}
-	for _, cid := range r.ContactIDs {
-		ids[cid] = true
-	}
-	plan := make([]string, 0, len(ids))
-	for cid := range ids {
-		plan = append(plan, cid)
-	}
-	sort.Strings(plan)
-	if len(plan) > len(r.ContactIDs) {
-		_, err := s.Requests.UpdateRequest(ctx, r.ID, []Status{InProgress},
-			Update{Status: InProgress, At: s.now(), ContactIDs: plan})
-		if err != nil {
-			return OutcomeNone, fmt.Errorf("recording erasure plan: %w", err)
-		}
-	}
-
-	// Suppress every identifier of the person before anything is deleted.
-	entries := []contact.Suppression{s.suppression(matchkey.KindEmail, key, r, reason)}
-	for _, c := range cs {
-		if c.EmailKey != "" && c.EmailKey != key {
-			entries = append(entries, s.suppression(matchkey.KindEmail, c.EmailKey, r, reason))
-		}
-		if c.PhoneKey != "" {
-			entries = append(entries, s.suppression(matchkey.KindPhone, c.PhoneKey, r, reason))
-		}
-	}
-	if err := s.Suppressions.Suppress(ctx, entries); err != nil {
+	err = s.Suppressions.Suppress(ctx, []contact.Suppression{
+		s.suppression(matchkey.KindEmail, key, r, reason)})
+	if err != nil {
 		return OutcomeNone, fmt.Errorf("writing suppression: %w", err)
 	}
 
-	// Delete earlier exports, then tell the recipients and delete what each
-	// contact left behind.
-	if err := s.Exports.DeleteExportsOf(ctx, s.Hasher.Hash(matchkey.KindEmail, key)); err != nil {
-		return OutcomeNone, fmt.Errorf("deleting exports: %w", err)
-	}
-	for _, cid := range plan {
-		if err := s.eraseContact(ctx, r, cid, reason); err != nil {
+	erased := map[string]bool{}
+	for pass := 0; pass < 2; pass++ {
+		_, cs, err := s.matches(ctx, r)
+		if err != nil {
 			return OutcomeNone, err
 		}
+		plan, err := s.recordPlan(ctx, &r, cs)
+		if err != nil {
+			return OutcomeNone, err
+		}
+		var entries []contact.Suppression
+		for _, c := range cs {
+			if c.EmailKey != "" && c.EmailKey != key {
+				entries = append(entries, s.suppression(matchkey.KindEmail, c.EmailKey, r, reason))
+			}
+			if c.PhoneKey != "" {
+				entries = append(entries, s.suppression(matchkey.KindPhone, c.PhoneKey, r, reason))
+			}
+		}
+		if err := s.Suppressions.Suppress(ctx, entries); err != nil {
+			return OutcomeNone, fmt.Errorf("writing suppression: %w", err)
+		}
+		if pass == 0 {
+			err := s.Exports.DeleteExportsOf(ctx, s.Hasher.Hash(matchkey.KindEmail, key))
+			if err != nil {
+				return OutcomeNone, fmt.Errorf("deleting exports: %w", err)
+			}
+		}
+		for _, cid := range plan {
+			if erased[cid] {
+				continue
+			}
+			if err := s.eraseContact(ctx, r, cid, reason); err != nil {
+				return OutcomeNone, err
+			}
+			erased[cid] = true
+		}
 	}
-	if err := s.event(ctx, r.ID, "erased", fmt.Sprintf("%d contacts", len(plan))); err != nil {
+	if err := s.event(ctx, r.ID, "erased", fmt.Sprintf("%d contacts", len(erased))); err != nil {
 		return OutcomeNone, err
 	}
-	outcome, found := OutcomeErased, len(plan) > 0
+	outcome, found := OutcomeErased, len(erased) > 0
 	if reason == contact.ReasonObjection {
 		outcome = OutcomeObjected
 	}
@@ -225,6 +239,36 @@ func (s *Service) fulfilErasure(ctx context.Context, r Request, reason contact.S
 		outcome = OutcomeNoData
 	}
 	return s.finish(ctx, r, outcome, erasureBody(found))
+}
+
+// recordPlan joins the contacts found with those an earlier attempt
+// recorded, records the union on the request before anything is deleted,
+// and returns it.
+func (s *Service) recordPlan(ctx context.Context, r *Request, cs []contact.Contact) ([]string, error) {
+	ids := map[string]bool{}
+	for _, cid := range r.ContactIDs {
+		ids[cid] = true
+	}
+	grew := false
+	for _, c := range cs {
+		if !ids[c.ID] {
+			ids[c.ID], grew = true, true
+		}
+	}
+	plan := make([]string, 0, len(ids))
+	for cid := range ids {
+		plan = append(plan, cid)
+	}
+	sort.Strings(plan)
+	if grew {
+		_, err := s.Requests.UpdateRequest(ctx, r.ID, []Status{InProgress},
+			Update{Status: InProgress, At: s.now(), ContactIDs: plan})
+		if err != nil {
+			return nil, fmt.Errorf("recording erasure plan: %w", err)
+		}
+		r.ContactIDs = plan
+	}
+	return plan, nil
 }
 
 func (s *Service) suppression(k matchkey.Kind, key string, r Request, reason contact.SuppressionReason) contact.Suppression {

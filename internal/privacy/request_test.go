@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/immagnify/immagnify/internal/contact"
 )
 
 func TestDueDate(t *testing.T) {
@@ -105,6 +107,10 @@ func TestCSVSafe(t *testing.T) {
 		{"+49 151 23456789", "+49 151 23456789"},
 		{"-5", "-5"},
 		{"+cmd", "'+cmd"},
+		{"-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"},
+		{"+1+cmd|x", "'+1+cmd|x"},
+		{"(312) 555-0142", "(312) 555-0142"},
+		{"\nx", "'\nx"},
 		{"Zoë", "Zoë"},
 		{"", ""},
 	}
@@ -112,5 +118,39 @@ func TestCSVSafe(t *testing.T) {
 		if got := csvSafe(tt.in); got != tt.want {
 			t.Errorf("csvSafe(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestRecipientsOf(t *testing.T) {
+	at := func(h int) time.Time { return time.Date(2026, 5, 1, h, 0, 0, 0, time.UTC) }
+	ds := []contact.Disclosure{
+		{CustomerID: "b", DisclosedAt: at(5), Fields: []contact.Field{contact.Email}, Channel: "search"},
+		{CustomerID: "a", DisclosedAt: at(3), Fields: []contact.Field{contact.Phone}, Channel: "enrichment"},
+		{CustomerID: "b", DisclosedAt: at(1), Fields: []contact.Field{contact.Email, contact.Title}, Channel: "list"},
+		{CustomerID: "b", DisclosedAt: at(9), Fields: []contact.Field{contact.Email}, Channel: "search"},
+	}
+	for i := 0; i < 3000; i++ { // many disclosures to one customer make one entry
+		ds = append(ds, contact.Disclosure{CustomerID: "a", DisclosedAt: at(4),
+			Fields: []contact.Field{contact.Phone}, Channel: "enrichment"})
+	}
+	got, err := recipientsOf("c1", ds, func(id string) (string, error) { return "Customer " + id, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("got %d recipients, want 2: %+v", len(got), got)
+	}
+	b, a := got[0], got[1]
+	if b.Recipient != "Customer b" || b.Disclosures != 3 || !b.FirstDisclosedAt.Equal(at(1)) ||
+		!b.LastDisclosedAt.Equal(at(9)) || len(b.Fields) != 2 || len(b.Channels) != 2 {
+		t.Errorf("first recipient = %+v", b)
+	}
+	if a.Recipient != "Customer a" || a.Disclosures != 3001 || len(a.Fields) != 1 {
+		t.Errorf("second recipient = %+v", a)
+	}
+	if _, err := recipientsOf("c1", ds, func(string) (string, error) {
+		return "", errors.New("customers table down")
+	}); err == nil {
+		t.Error("a failed customer lookup was ignored")
 	}
 }

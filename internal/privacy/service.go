@@ -73,6 +73,8 @@ type Workflow interface {
 	// Stop ends the execution of a closed request; one that does not exist
 	// or has ended is not an error.
 	Stop(ctx context.Context, requestID, cause string) error
+	// Running reports whether the request's execution exists and runs.
+	Running(ctx context.Context, requestID string) (exists, running bool, err error)
 }
 
 // ErrTaskGone means the execution no longer waits for the task.

@@ -19,6 +19,9 @@ type SweepResult struct {
 	Overdue   []string
 	Failed    []string
 	Restarted int
+	// Stuck counts requests whose execution ended while they were open;
+	// they are marked failed and escalated.
+	Stuck int
 }
 
 // DueSoonWindow is how close to its due date an open request is escalated.
@@ -50,12 +53,8 @@ func (s *Service) Sweep(ctx context.Context, open OpenRequests) (SweepResult, er
 			case r.DueAt.Sub(now) <= DueSoonWindow:
 				res.DueSoon = append(res.DueSoon, r.ID)
 			}
-			if !r.WorkflowStarted && r.Status == AwaitingVerification &&
-				now.Sub(r.ReceivedAt) > startGrace {
-				if err := s.StartWorkflow(ctx, r); err != nil {
-					return res, fmt.Errorf("restarting request %s: %w", r.ID, err)
-				}
-				res.Restarted++
+			if err := s.keepMoving(ctx, r, now, &res); err != nil {
+				return res, err
 			}
 		}
 		if next == "" {
@@ -94,4 +93,41 @@ func (s *Service) Sweep(ctx context.Context, open OpenRequests) (SweepResult, er
 		return res, fmt.Errorf("sending escalation: %w", err)
 	}
 	return res, nil
+}
+
+// keepMoving makes sure an open request has a running execution: one that
+// intake could not start is started, and one whose execution ended without
+// closing it is failed and escalated, so no request waits forever unseen.
+func (s *Service) keepMoving(ctx context.Context, r Request, now time.Time, res *SweepResult) error {
+	waiting := r.Status == AwaitingVerification || r.Status == Verified ||
+		r.Status == InProgress && r.Outcome != OutcomeManual
+	if !waiting || now.Sub(r.ReceivedAt) <= startGrace {
+		return nil
+	}
+	exists, running, err := s.Workflow.Running(ctx, r.ID)
+	if err != nil {
+		return fmt.Errorf("checking request %s: %w", r.ID, err)
+	}
+	switch {
+	case !exists && r.Status == AwaitingVerification:
+		if err := s.StartWorkflow(ctx, r); err != nil {
+			return fmt.Errorf("restarting request %s: %w", r.ID, err)
+		}
+		res.Restarted++
+	case !running:
+		// Read again: the execution may have closed the request meanwhile.
+		cur, err := s.Requests.GetRequest(ctx, r.ID)
+		if err != nil {
+			return fmt.Errorf("reading request %s: %w", r.ID, err)
+		}
+		if cur.Status != r.Status {
+			return nil
+		}
+		if err := s.Fail(ctx, r.ID, "workflow ended while the request was "+string(r.Status)); err != nil {
+			return fmt.Errorf("failing stuck request %s: %w", r.ID, err)
+		}
+		res.Stuck++
+		res.Failed = append(res.Failed, r.ID)
+	}
+	return nil
 }

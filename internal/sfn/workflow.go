@@ -120,3 +120,18 @@ func (w *Workflow) Stop(ctx context.Context, requestID, cause string) error {
 func ExecutionARN(stateMachineARN, name string) string {
 	return strings.Replace(stateMachineARN, ":stateMachine:", ":execution:", 1) + ":" + name
 }
+
+// Running reports whether the request's execution exists and is running.
+func (w *Workflow) Running(ctx context.Context, requestID string) (exists, running bool, err error) {
+	out, err := w.client.DescribeExecution(ctx, &awssfn.DescribeExecutionInput{
+		ExecutionArn: aws.String(ExecutionARN(w.arn, requestID)),
+	})
+	var missing *types.ExecutionDoesNotExist
+	if errors.As(err, &missing) {
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, fmt.Errorf("describing execution: %w", err)
+	}
+	return true, out.Status == types.ExecutionStatusRunning, nil
+}

@@ -40,7 +40,8 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (any, error) 
 		res, err := h.Service.Sweep(ctx, h.Open)
 		h.Log.InfoContext(ctx, "deadline sweep", "open", res.Open,
 			"dueSoon", len(res.DueSoon), "overdue", len(res.Overdue),
-			"failed", len(res.Failed), "restarted", res.Restarted, "err", err)
+			"failed", len(res.Failed), "restarted", res.Restarted, "stuck", res.Stuck,
+			"err", err)
 		return nil, err
 	}
 	var t Task
@@ -51,6 +52,7 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (any, error) 
 		return nil, fmt.Errorf("unknown task action %q", t.Action)
 	}
 	if err := h.Service.Fail(ctx, t.RequestID, t.Error); err != nil {
+		h.Log.ErrorContext(ctx, "escalation failed", "dsarId", t.RequestID, "err", err)
 		return nil, fmt.Errorf("failing request %s: %w", t.RequestID, err)
 	}
 	h.Log.WarnContext(ctx, "request failed and escalated", "dsarId", t.RequestID,

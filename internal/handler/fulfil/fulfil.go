@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/immagnify/immagnify/internal/apigateway"
 	"github.com/immagnify/immagnify/internal/privacy"
@@ -48,6 +49,8 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (any, error) 
 	}
 	o, err := h.Service.Fulfil(ctx, t.RequestID)
 	if err != nil {
+		// The state machine sees only the error's type; the cause is here.
+		h.Log.ErrorContext(ctx, "fulfilment failed", "dsarId", t.RequestID, "err", err)
 		return nil, fmt.Errorf("fulfilling request %s: %w", t.RequestID, err)
 	}
 	h.Log.InfoContext(ctx, "request fulfilled", "dsarId", t.RequestID, "outcome", o)
@@ -78,11 +81,15 @@ func (h *Handler) export(ctx context.Context, r apigateway.Request) (apigateway.
 	h.Log.InfoContext(ctx, "export downloaded", "exportId", e.ID, "dsarId", e.RequestID)
 
 	format := apigateway.Accepts(r, "application/json", "text/csv", "text/html")
-	switch r.QueryStringParameters["format"] {
+	switch f := strings.ToLower(r.QueryStringParameters["format"]); f {
+	case "":
 	case "csv":
 		format = "text/csv"
 	case "json":
 		format = "application/json"
+	default:
+		return apigateway.Response{}, apigateway.Errorf(400, "invalid_format",
+			"format must be json or csv")
 	}
 	switch format {
 	case "text/csv":

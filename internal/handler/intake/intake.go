@@ -193,7 +193,8 @@ func asHTTP(err error) *apigateway.Error {
 	case errors.Is(err, privacy.ErrNotFound):
 		return apigateway.Errorf(404, "not_found", "no such request")
 	case errors.Is(err, privacy.ErrConflict):
-		return apigateway.Errorf(409, "conflict", "the request can no longer be changed")
+		return apigateway.Errorf(409, "conflict",
+			"the request was confirmed, cancelled or closed already")
 	}
 	return nil
 }
@@ -271,7 +272,8 @@ func (h *Handler) pageError(r apigateway.Request, err error) (apigateway.Respons
 	title := "Request not found"
 	text := "This link is not valid. Copy the whole link from our email."
 	if e.Status == 409 {
-		title, text = "Too late to cancel", "We have already started on this request."
+		title, text = "This request can no longer be cancelled",
+			"It was confirmed, cancelled or closed already."
 	}
 	return apigateway.HTML(e.Status, privacycenter.MessagePage(privacycenter.Message{
 		Title: title, Text: text,

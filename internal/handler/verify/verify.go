@@ -76,12 +76,14 @@ func (h *Handler) task(ctx context.Context, t Task) error {
 			return &messages.InvokeResponse_Error{Type: ErrorRequestClosed, Message: err.Error()}
 		}
 		if err != nil {
+			h.Log.ErrorContext(ctx, "verification not sent", "dsarId", t.RequestID, "err", err)
 			return fmt.Errorf("request %s: %w", t.RequestID, err)
 		}
 		h.Log.InfoContext(ctx, "verification sent", "dsarId", t.RequestID)
 		return nil
 	case ActionExpire:
 		if err := h.Service.Expire(ctx, t.RequestID); err != nil {
+			h.Log.ErrorContext(ctx, "expiry failed", "dsarId", t.RequestID, "err", err)
 			return fmt.Errorf("request %s: %w", t.RequestID, err)
 		}
 		h.Log.InfoContext(ctx, "verification wait ended", "dsarId", t.RequestID)
