@@ -5,16 +5,14 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"strings"
-
-	"github.com/immagnify/immagnify/internal/matchkey"
-
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/immagnify/immagnify/internal/id"
+	"github.com/immagnify/immagnify/internal/matchkey"
 )
 
 // SendVerification makes a single-use token for a request, stores only its

@@ -35,9 +35,13 @@ type Task struct {
 	TaskToken string `json:"taskToken,omitempty"`
 }
 
-// ErrorRequestClosed is the error name the state machine catches when a
-// request was closed before its verification email went out.
-const ErrorRequestClosed = "RequestClosed"
+// Error names the state machine acts on: it ends quietly when a request was
+// closed before its verification email went out, and retries a send that
+// failed.
+const (
+	ErrorRequestClosed = "RequestClosed"
+	ErrorNotSent       = "VerificationNotSent"
+)
 
 // Task actions.
 const (
@@ -76,8 +80,9 @@ func (h *Handler) task(ctx context.Context, t Task) error {
 			return &messages.InvokeResponse_Error{Type: ErrorRequestClosed, Message: err.Error()}
 		}
 		if err != nil {
+			// A named error the state machine retries; the cause is logged.
 			h.Log.ErrorContext(ctx, "verification not sent", "dsarId", t.RequestID, "err", err)
-			return fmt.Errorf("request %s: %w", t.RequestID, err)
+			return &messages.InvokeResponse_Error{Type: ErrorNotSent, Message: err.Error()}
 		}
 		h.Log.InfoContext(ctx, "verification sent", "dsarId", t.RequestID)
 		return nil
