@@ -10,19 +10,16 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"github.com/immagnify/immagnify/internal/config"
-	"github.com/immagnify/immagnify/internal/handler/escalate"
+	"github.com/immagnify/immagnify/internal/function"
 	"github.com/immagnify/immagnify/internal/resources"
 )
 
 func main() {
-	deps, err := config.Build(context.Background(), resources.FunctionEscalate, os.Getenv)
+	_, h, err := function.Build(context.Background(), resources.FunctionEscalate, os.Getenv,
+		lambdacontext.NewLogger())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "escalate:", err)
 		os.Exit(1)
 	}
-	h := &escalate.Handler{
-		Service: deps.Service, Open: deps.Store, Log: lambdacontext.NewLogger(),
-	}
-	lambda.Start(h.Handle)
+	lambda.Start(h)
 }

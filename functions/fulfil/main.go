@@ -10,17 +10,16 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"github.com/immagnify/immagnify/internal/config"
-	"github.com/immagnify/immagnify/internal/handler/fulfil"
+	"github.com/immagnify/immagnify/internal/function"
 	"github.com/immagnify/immagnify/internal/resources"
 )
 
 func main() {
-	deps, err := config.Build(context.Background(), resources.FunctionFulfil, os.Getenv)
+	_, h, err := function.Build(context.Background(), resources.FunctionFulfil, os.Getenv,
+		lambdacontext.NewLogger())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "fulfil:", err)
 		os.Exit(1)
 	}
-	h := &fulfil.Handler{Service: deps.Service, Log: lambdacontext.NewLogger()}
-	lambda.Start(h.Handle)
+	lambda.Start(h)
 }

@@ -10,17 +10,16 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"github.com/immagnify/immagnify/internal/config"
-	"github.com/immagnify/immagnify/internal/handler/verify"
+	"github.com/immagnify/immagnify/internal/function"
 	"github.com/immagnify/immagnify/internal/resources"
 )
 
 func main() {
-	deps, err := config.Build(context.Background(), resources.FunctionVerify, os.Getenv)
+	_, h, err := function.Build(context.Background(), resources.FunctionVerify, os.Getenv,
+		lambdacontext.NewLogger())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "verify:", err)
 		os.Exit(1)
 	}
-	h := &verify.Handler{Service: deps.Service, Log: lambdacontext.NewLogger()}
-	lambda.Start(h.Handle)
+	lambda.Start(h)
 }

@@ -2,7 +2,6 @@ package host
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"runtime/debug"
 	"time"
@@ -12,11 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/immagnify/immagnify/internal/config"
-	"github.com/immagnify/immagnify/internal/handler/escalate"
-	"github.com/immagnify/immagnify/internal/handler/fulfil"
-	"github.com/immagnify/immagnify/internal/handler/intake"
-	"github.com/immagnify/immagnify/internal/handler/notify"
-	"github.com/immagnify/immagnify/internal/handler/verify"
+	"github.com/immagnify/immagnify/internal/function"
 	"github.com/immagnify/immagnify/internal/id"
 	"github.com/immagnify/immagnify/internal/resources"
 )
@@ -24,27 +19,9 @@ import (
 // build makes a function's handler exactly as its main does, with the
 // host's environment instead of the process's.
 func build(ctx context.Context, name string, getenv func(string) string, log *slog.Logger) (*config.Deps, lambda.Handler, error) {
-	d, err := config.Build(ctx, name, getenv)
+	d, h, err := function.Build(ctx, name, getenv, log.With("function", name))
 	if err != nil {
 		return nil, nil, err
-	}
-	log = log.With("function", name)
-	var h any
-	switch name {
-	case resources.FunctionIntake:
-		h = (&intake.Handler{Service: d.Service, Log: log}).Handle
-	case resources.FunctionVerify:
-		h = (&verify.Handler{Service: d.Service, Log: log}).Handle
-	case resources.FunctionFulfil:
-		h = (&fulfil.Handler{Service: d.Service, Log: log}).Handle
-	case resources.FunctionEscalate:
-		h = (&escalate.Handler{Service: d.Service, Open: d.Store, Log: log}).Handle
-	case resources.FunctionNotify:
-		h = (&notify.Handler{
-			Customers: d.Store, Mailer: d.Mailer, Fallback: d.Settings.PrivacyTeam, Log: log,
-		}).Handle
-	default:
-		return nil, nil, fmt.Errorf("the host does not know function %q", name)
 	}
 	return d, lambda.NewHandler(h), nil
 }
